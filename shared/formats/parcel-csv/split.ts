@@ -1,0 +1,49 @@
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+/** Picks the delimiter that splits the header line into the most fields (outside quotes). */
+export function sniffDelimiter(header: string): string | undefined {
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const d of DELIMITERS) {
+    const count = splitRecord(header, d).fields.length - 1;
+    if (count > bestCount) {
+      best = d;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/**
+ * Splits one CSV record (RFC 4180 quoting: "" inside quotes is a quote). `open` is true when
+ * the text ends inside a quoted field, so the caller joins the next line and tries again.
+ */
+export function splitRecord(text: string, delimiter: string): { fields: string[]; open: boolean } {
+  if (!text.includes('"')) return { fields: text.split(delimiter), open: false };
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else field += ch;
+    } else if (ch === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+    } else if (ch === delimiter) {
+      fields.push(field);
+      field = '';
+    } else field += ch;
+    i += 1;
+  }
+  fields.push(field);
+  return { fields, open: quoted };
+}

@@ -1,0 +1,107 @@
+import { DocumentError, issue } from '../model/issues.js';
+
+/** Default upper bound for one uploaded document (bytes). Configurable per call. */
+export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+export const HEAD_BYTES = 64 * 1024;
+
+/** Reads up to `size` bytes from the front of a stream and returns them with a stream that replays them. */
+export async function peek(
+  chunks: AsyncIterable<Buffer>,
+  size = HEAD_BYTES,
+): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const taken: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < size) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+    taken.push(chunk);
+    length += chunk.length;
+  }
+  const head = Buffer.concat(taken, length).subarray(0, size);
+  async function* replay(): AsyncGenerator<Buffer> {
+    for (const chunk of taken) yield chunk;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+    }
+  }
+  return { head, stream: replay() };
+}
+
+/** Passes chunks through and stops the document with TOO_LARGE once `maxBytes` is exceeded. */
+export async function* limitBytes(chunks: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > maxBytes)
+      throw new DocumentError(issue('TOO_LARGE', 0, `document is larger than the limit of ${maxBytes} bytes`));
+    yield chunk;
+  }
+}
+
+export interface NumberedLine {
+  /** 1-based line number. */
+  n: number;
+  /** Line text without its terminator (CR LF or LF). */
+  text: string;
+}
+
+/**
+ * Splits a byte stream into decoded lines, CRLF or LF, with or without a final newline.
+ * Only the current partial line is held in memory; a line longer than `maxLineBytes`
+ * ends the document with PARSE_ERROR (hostile input must not exhaust memory).
+ */
+export async function* lines(
+  chunks: AsyncIterable<Buffer>,
+  opts: { decode?: (b: Buffer) => string; maxLineBytes?: number } = {},
+): AsyncGenerator<NumberedLine> {
+  const decode = opts.decode ?? ((b: Buffer) => b.toString('utf8'));
+  const maxLine = opts.maxLineBytes ?? 1024 * 1024;
+  let rest: Buffer | null = null;
+  let n = 0;
+  for await (const chunk of chunks) {
+    let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) break;
+      const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+      n += 1;
+      yield { n, text: decode(buf.subarray(start, end)) };
+      start = nl + 1;
+    }
+    rest = start < buf.length ? buf.subarray(start) : null;
+    if (rest && rest.length > maxLine)
+      throw new DocumentError(issue('PARSE_ERROR', n + 1, `line ${n + 1} is longer than ${maxLine} bytes`));
+    buf = Buffer.alloc(0);
+  }
+  if (rest && rest.length > 0) {
+    const end = rest[rest.length - 1] === 13 ? rest.length - 1 : rest.length;
+    n += 1;
+    yield { n, text: decode(rest.subarray(0, end)) };
+  }
+}
+
+/** Strips a UTF-8 byte order mark from the start of a buffer. */
+export function stripBom(head: Buffer): Buffer {
+  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+}
+
+/** True when the bytes look binary (NUL bytes or many control characters): no text format applies. */
+export function looksBinary(head: Buffer): boolean {
+  const sample = head.subarray(0, 4096);
+  let control = 0;
+  for (const b of sample) {
+    if (b === 0) return true;
+    if (b < 9 || (b > 13 && b < 32)) control += 1;
+  }
+  return sample.length > 0 && control / sample.length > 0.05;
+}

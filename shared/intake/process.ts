@@ -1,0 +1,157 @@
+import { identityKey, type Consignment } from '../model/consignment.js';
+import { DocumentError, issue, type Issue } from '../model/issues.js';
+import type { FormatId, ReadOptions } from '../formats/types.js';
+import { detectFormat } from '../formats/registry.js';
+import { DEFAULT_MAX_BYTES, limitBytes, peek } from '../formats/stream.js';
+import { validateRecord } from '../validation/validate.js';
+import { loadAirports } from '../reference/airports.js';
+import { hash53 } from './hash.js';
+
+export type DocumentStatus = 'accepted' | 'partial' | 'rejected';
+
+/** Record counts (public contract): received = accepted + rejected + duplicate. */
+export interface DocumentCounts {
+  received: number;
+  accepted: number;
+  rejected: number;
+  duplicate: number;
+}
+
+export type Outcome =
+  | { type: 'accepted'; consignment: Consignment; warnings: Issue[] }
+  | { type: 'rejected'; line: number; errors: Issue[] }
+  | { type: 'duplicate'; line: number; ref: string };
+
+export interface DocumentSummary {
+  format: FormatId;
+  status: DocumentStatus;
+  counts: DocumentCounts;
+  /** Errors, first MAX_ISSUES only; `errorsOmitted` says how many more there were. */
+  errors: Issue[];
+  errorsOmitted: number;
+  warnings: Issue[];
+  warningsOmitted: number;
+}
+
+export const MAX_ISSUES = 1000;
+
+export interface ProcessOptions extends ReadOptions {
+  documentId?: string;
+}
+
+/**
+ * Reads one document: detects its format by content, streams records through validation and
+ * duplicate detection, and yields one outcome per record. Call `summary()` after the outcomes
+ * are consumed. Nothing here touches AWS: the ingest handler and the CLI share it.
+ */
+export class DocumentRun {
+  readonly counts: DocumentCounts = { received: 0, accepted: 0, rejected: 0, duplicate: 0 };
+  private format: FormatId = 'unknown';
+  private readonly errors: Issue[] = [];
+  private readonly warnings: Issue[] = [];
+  private errorsOmitted = 0;
+  private warningsOmitted = 0;
+  private fatal = false;
+
+  constructor(
+    private readonly chunks: AsyncIterable<Buffer>,
+    private readonly options: ProcessOptions = {},
+  ) {}
+
+  async *outcomes(): AsyncGenerator<Outcome> {
+    await loadAirports();
+    const source = {
+      ...(this.options.documentId ? { documentId: this.options.documentId } : {}),
+      ...(this.options.fileName ? { file: this.options.fileName } : {}),
+    };
+    const maxBytes = this.options.maxBytes ?? DEFAULT_MAX_BYTES;
+    try {
+      const { head, stream } = await peek(limitBytes(this.chunks, maxBytes));
+      const reader = detectFormat(head);
+      if (!reader) {
+        this.fail(issue('UNKNOWN_FORMAT', 0, head.length === 0 ? 'the document is empty' : 'the document is not a manifest format this system reads (Cargo-IMP, Cargo-XML, ONE Record or a parcel CSV)'));
+        return;
+      }
+      this.format = reader.id;
+      // Hashes, not keys: a million parcels fit in a few MB (53-bit, collisions ~1e-4 at 1M).
+      const seen = new Set<number>();
+      for await (const item of reader.read(stream, this.options)) {
+        if (item.type === 'issue') {
+          this.note(item.issue);
+          continue;
+        }
+        this.counts.received += 1;
+        const result = validateRecord(item.record, source);
+        for (const w of result.warnings) this.note(w);
+        if (!result.ok) {
+          this.counts.rejected += 1;
+          for (const e of result.errors) this.note(e);
+          yield { type: 'rejected', line: item.record.line, errors: result.errors };
+          continue;
+        }
+        const key = hash53(identityKey(result.consignment));
+        if (seen.has(key)) {
+          this.counts.duplicate += 1;
+          const ref = result.consignment.parcelId ?? result.consignment.hawb ?? result.consignment.awb ?? '';
+          this.note(issue('DUPLICATE_RECORD', item.record.line, `record ${ref} repeats an earlier record of this document`, { severity: 'warning' }));
+          yield { type: 'duplicate', line: item.record.line, ref };
+          continue;
+        }
+        seen.add(key);
+        this.counts.accepted += 1;
+        yield { type: 'accepted', consignment: result.consignment, warnings: result.warnings };
+      }
+      if (this.counts.received === 0 && !this.fatal)
+        this.fail(issue('PARSE_ERROR', 0, `the ${reader.label} document holds no records`));
+    } catch (error) {
+      if (error instanceof DocumentError) this.fail(error.issue);
+      else throw error;
+    }
+  }
+
+  summary(): DocumentSummary {
+    return {
+      format: this.format,
+      status: this.status(),
+      counts: { ...this.counts },
+      errors: [...this.errors],
+      errorsOmitted: this.errorsOmitted,
+      warnings: [...this.warnings],
+      warningsOmitted: this.warningsOmitted,
+    };
+  }
+
+  private status(): DocumentStatus {
+    if (this.counts.accepted === 0) return 'rejected';
+    return this.counts.rejected > 0 || this.fatal ? 'partial' : 'accepted';
+  }
+
+  private fail(i: Issue): void {
+    this.fatal = true;
+    this.note(i);
+  }
+
+  private note(i: Issue): void {
+    if (i.severity === 'error') {
+      if (this.errors.length < MAX_ISSUES) this.errors.push(i);
+      else this.errorsOmitted += 1;
+    } else if (this.warnings.length < MAX_ISSUES) this.warnings.push(i);
+    else this.warningsOmitted += 1;
+  }
+}
+
+/** Convenience for small inputs (tests, CLI on one file): collects every outcome. */
+export async function processAll(
+  chunks: AsyncIterable<Buffer>,
+  options: ProcessOptions = {},
+): Promise<{ consignments: Consignment[]; summary: DocumentSummary }> {
+  const run = new DocumentRun(chunks, options);
+  const consignments: Consignment[] = [];
+  for await (const o of run.outcomes()) if (o.type === 'accepted') consignments.push(o.consignment);
+  return { consignments, summary: run.summary() };
+}
+
+export async function* bufferChunks(data: Buffer | string, size = 64 * 1024): AsyncGenerator<Buffer> {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
