@@ -45,17 +45,30 @@ async function recordHandler(record: SQSRecord): Promise<void> {
       continue;
     }
     const result = await ingestDocument(
-      { ...parsed, bucket: s3.s3.bucket.name, key, etag: s3.s3.object.eTag ?? s3.s3.object.sequencer ?? 'unknown' },
+      {
+        ...parsed,
+        bucket: s3.s3.bucket.name,
+        key,
+        etag: s3.s3.object.eTag ?? s3.s3.object.sequencer ?? 'unknown',
+      },
       deps,
     );
-    if (result.outcome === 'in-progress') throw new DocumentBusyError(`document ${parsed.documentId} is being processed by another worker`);
+    if (result.outcome === 'in-progress')
+      throw new DocumentBusyError(`document ${parsed.documentId} is being processed by another worker`);
     if (result.outcome === 'already-processed') {
       logger.info('duplicate delivery ignored', { documentId: parsed.documentId });
       metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
       continue;
     }
     const { summary } = result;
-    logger.info('document processed', { documentId: parsed.documentId, carrierId: parsed.carrierId, format: summary.format, status: summary.status, counts: summary.counts, flagged: summary.flagged });
+    logger.info('document processed', {
+      documentId: parsed.documentId,
+      carrierId: parsed.carrierId,
+      format: summary.format,
+      status: summary.status,
+      counts: summary.counts,
+      flagged: summary.flagged,
+    });
     metrics.addMetric('DocumentsProcessed', MetricUnit.Count, 1);
     metrics.addMetric('ConsignmentsAccepted', MetricUnit.Count, summary.counts.accepted);
     metrics.addMetric('ConsignmentsRejected', MetricUnit.Count, summary.counts.rejected);

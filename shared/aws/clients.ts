@@ -13,7 +13,11 @@ const onEmulator = () => Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.
 export function s3Client(): S3Client {
   return new S3Client(
     onEmulator()
-      ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      ? {
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }
       : {},
   );
 }

@@ -76,7 +76,9 @@ export class DynamoIntakeStore implements IntakeStore {
             gsi1pk: `DOC#${c.documentId}`,
             gsi1sk: `LINE#${String(c.source.line).padStart(9, '0')}`,
             ...(c.awb ? { gsi2pk: `AWB#${c.awb}`, gsi2sk: `CONS#${c.id}` } : {}),
-            ...(c.consignee?.name ? { gsi3pk: `CNEE#${partyKey(c.consignee.name)}`, gsi3sk: `CONS#${c.id}` } : {}),
+            ...(c.consignee?.name
+              ? { gsi3pk: `CNEE#${partyKey(c.consignee.name)}`, gsi3sk: `CONS#${c.id}` }
+              : {}),
             ...c,
           },
         },
@@ -106,17 +108,17 @@ export class DynamoIntakeStore implements IntakeStore {
               TableName: this.tableName,
               Item: {
                 ...keys.review(seed.consignmentId),
-                gsi1pk: 'REVIEW#PENDING',
-                gsi1sk: `${String(1000 - Math.round(seed.riskScore)).padStart(4, '0')}#${at}#${seed.consignmentId}`,
+                ...keys.reviewIndex('PENDING', seed.riskScore, at, seed.consignmentId),
                 ...seed,
                 status: 'PENDING',
                 queued: false,
                 createdAt: at,
                 version: 0,
               },
-              // A second delivery must not reset a claimed or decided item.
-              ConditionExpression: 'attribute_not_exists(pk) OR queued = :false',
-              ExpressionAttributeValues: { ':false': false },
+              // A second delivery must not reset a claimed or decided item: once a reviewer touched it
+              // (version > 0) it stays, even when it was never marked queued.
+              ConditionExpression: 'attribute_not_exists(pk) OR (queued = :false AND version = :zero)',
+              ExpressionAttributeValues: { ':false': false, ':zero': 0 },
             }),
           );
           return seed;
@@ -144,7 +146,11 @@ export class DynamoIntakeStore implements IntakeStore {
     );
   }
 
-  async completeDocument(documentId: string, summary: DocumentSummary & { flagged: number }, now: Date): Promise<void> {
+  async completeDocument(
+    documentId: string,
+    summary: DocumentSummary & { flagged: number },
+    now: Date,
+  ): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -168,7 +174,9 @@ export class DynamoIntakeStore implements IntakeStore {
   }
 
   async getDocument(documentId: string): Promise<DocumentRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.document(documentId), ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.document(documentId), ConsistentRead: true }),
+    );
     if (!out.Item) return undefined;
     const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, leaseUntil: _l, ...rest } = out.Item;
     return rest as DocumentRecord;

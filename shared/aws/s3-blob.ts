@@ -8,10 +8,13 @@ export class S3BlobStore implements BlobStore {
   async *read(bucket: string, key: string): AsyncIterable<Buffer> {
     const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     if (!out.Body) return;
-    for await (const chunk of out.Body as Readable) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    for await (const chunk of out.Body as Readable)
+      yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
   }
 
   async write(bucket: string, key: string, body: string | Buffer, contentType: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 }

@@ -11,11 +11,15 @@ export class SqsReviewQueue implements ReviewQueue {
 
   async send(items: ReviewSeed[]): Promise<void> {
     for (let i = 0; i < items.length; i += 10) {
-      let entries = items.slice(i, i + 10).map((item, n) => ({ Id: String(n), MessageBody: JSON.stringify(item) }));
+      let entries = items
+        .slice(i, i + 10)
+        .map((item, n) => ({ Id: String(n), MessageBody: JSON.stringify(item) }));
       for (let attempt = 0; entries.length > 0; attempt++) {
         if (attempt >= MAX_BATCH_ATTEMPTS) throw new Error(`SQS refused ${entries.length} review messages`);
         if (attempt > 0) await backoff(attempt);
-        const out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+        const out = await this.sqs.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+        );
         const failed = new Set((out.Failed ?? []).map((f) => f.Id));
         entries = entries.filter((e) => failed.has(e.Id));
       }

@@ -42,7 +42,9 @@ export async function* limitBytes(chunks: AsyncIterable<Buffer>, maxBytes: numbe
   for await (const chunk of chunks) {
     total += chunk.length;
     if (total > maxBytes)
-      throw new DocumentError(issue('TOO_LARGE', 0, `document is larger than the limit of ${maxBytes} bytes`));
+      throw new DocumentError(
+        issue('TOO_LARGE', 0, `document is larger than the limit of ${maxBytes} bytes`),
+      );
     yield chunk;
   }
 }
@@ -92,7 +94,9 @@ export async function* lines(
 
 /** Strips a UTF-8 byte order mark from the start of a buffer. */
 export function stripBom(head: Buffer): Buffer {
-  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf
+    ? head.subarray(3)
+    : head;
 }
 
 /** True when the bytes look binary (NUL bytes or many control characters): no text format applies. */

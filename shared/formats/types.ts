@@ -39,11 +39,12 @@ export interface FormatReader {
    * Looks at the first bytes of a document (at most 64 KiB, BOM included) and says whether this
    * reader can read it. Detection is by content, never by file name.
    */
-  detect(head: Buffer): boolean;
+  detect(head: Buffer, options?: ReadOptions): boolean;
   /**
-   * Reads the whole document as a stream of chunks and yields records as they complete.
-   * Memory must stay bounded by the largest record, not the document.
+   * Reads the whole document as a stream of chunks and yields records as they complete, one
+   * at a time or in arrays (a batch per input chunk saves an async hop per record on big files).
+   * Memory must stay bounded by the largest record (or batch), not the document.
    * Document-fatal problems throw DocumentError (e.g. UNSAFE_XML, PARSE_ERROR for bad JSON).
    */
-  read(chunks: AsyncIterable<Buffer>, options: ReadOptions): AsyncIterable<ReadItem>;
+  read(chunks: AsyncIterable<Buffer>, options: ReadOptions): AsyncIterable<ReadItem | ReadItem[]>;
 }

@@ -1,6 +1,13 @@
 import { consignmentRef } from '../model/consignment.js';
 import { consignmentId } from '../store/keys.js';
-import type { BlobStore, DocumentObject, IntakeStore, ReviewQueue, ReviewSeed, StoredConsignment } from '../store/types.js';
+import type {
+  BlobStore,
+  DocumentObject,
+  IntakeStore,
+  ReviewQueue,
+  ReviewSeed,
+  StoredConsignment,
+} from '../store/types.js';
 import type { Screener } from '../screening/screen.js';
 import { buildAcknowledgement } from './ack.js';
 import { DocumentRun, type DocumentSummary } from './process.js';

@@ -26,7 +26,8 @@ export function parseObjectKey(key: string): ParsedKey | undefined {
 }
 
 export function objectKey(carrierId: string, documentId: string, fileName: string): string {
-  if (!SAFE_ID.test(carrierId)) throw new Error(`carrier id "${carrierId}" may hold only letters, digits, '.', '_' and '-'`);
+  if (!SAFE_ID.test(carrierId))
+    throw new Error(`carrier id "${carrierId}" may hold only letters, digits, '.', '_' and '-'`);
   const base = fileName.split(/[\\/]/).pop() || 'manifest';
   return `${INCOMING_PREFIX}${carrierId}/${documentId}/${base}`;
 }
@@ -37,6 +38,8 @@ export function ackKey(carrierId: string, documentId: string, ext: 'json' | 'txt
 
 /** Sortable, unique document ids: time in base 36 plus randomness. */
 export function newDocumentId(now = Date.now()): string {
-  const rand = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const rand = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
   return `D${now.toString(36).toUpperCase()}${rand.toUpperCase()}`;
 }

@@ -2,7 +2,8 @@
  * Air waybill numbers: 3-digit airline prefix, '-', 8-digit serial whose last digit is the
  * first seven digits mod 7 (IATA Resolution 600a).
  */
-export type AwbCheck = { ok: true; awb: string } | { ok: false; reason: 'format' | 'check-digit'; awb: string };
+export type AwbCheck =
+  { ok: true; awb: string } | { ok: false; reason: 'format' | 'check-digit'; awb: string };
 
 export function checkAwb(raw: string): AwbCheck {
   const compact = raw.trim().replace(/[\s-]/g, '');

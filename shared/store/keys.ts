@@ -5,17 +5,25 @@
  *   CONS#{consignmentId} / CONS             canonical consignment     gsi1: DOC#{documentId} / LINE#{line}
  *                                                                     gsi2: AWB#{awb} / CONS#{id}
  *                                                                     gsi3: CNEE#{consignee key} / CONS#{id}
- *   REVIEW#{consignmentId} / REVIEW         review item (issue 5)
- *   REVIEW#{consignmentId} / AUDIT#{ts}#{n} audit entries, append-only
+ *   REVIEW#{consignmentId} / REVIEW         review item (issue 5)      gsi1: REVIEW#{status} / {1000-score}#{createdAt}#{id}
+ *   REVIEW#{consignmentId} / AUDIT#{version}#{n}  audit entries, append-only (version = the item version the
+ *                                           transition wrote, so only the winner of a conditional write can add them)
+ *   EVENT#{eventId} / EVENT                 decision events stored by the local stack  gsi1: EVENTS / {at}#{eventId}
  */
 export const keys = {
   document: (documentId: string) => ({ pk: `DOC#${documentId}`, sk: 'DOC' }),
   consignment: (consignmentId: string) => ({ pk: `CONS#${consignmentId}`, sk: 'CONS' }),
   review: (consignmentId: string) => ({ pk: `REVIEW#${consignmentId}`, sk: 'REVIEW' }),
-  audit: (consignmentId: string, at: string, n: number) => ({
+  audit: (consignmentId: string, version: number, n: number) => ({
     pk: `REVIEW#${consignmentId}`,
-    sk: `AUDIT#${at}#${String(n).padStart(4, '0')}`,
+    sk: `AUDIT#${String(version).padStart(10, '0')}#${String(n).padStart(2, '0')}`,
   }),
+  /** Review items are indexed by status, highest score first, then oldest first. */
+  reviewIndex: (status: string, riskScore: number, createdAt: string, consignmentId: string) => ({
+    gsi1pk: `REVIEW#${status}`,
+    gsi1sk: `${String(Math.max(0, 1000 - Math.round(riskScore))).padStart(4, '0')}#${createdAt}#${consignmentId}`,
+  }),
+  event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
 };
 
 export const INDEXES = ['gsi1', 'gsi2', 'gsi3'] as const;

@@ -68,7 +68,11 @@ export interface IntakeStore {
   /** Creates review items that do not exist yet (or were never queued); returns those to queue. */
   createReviewItems(items: ReviewSeed[], now: Date): Promise<ReviewSeed[]>;
   markQueued(consignmentIds: string[]): Promise<void>;
-  completeDocument(documentId: string, summary: DocumentSummary & { flagged: number }, now: Date): Promise<void>;
+  completeDocument(
+    documentId: string,
+    summary: DocumentSummary & { flagged: number },
+    now: Date,
+  ): Promise<void>;
   getDocument(documentId: string): Promise<DocumentRecord | undefined>;
 }
 

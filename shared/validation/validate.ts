@@ -1,10 +1,11 @@
-import { ConsignmentSchema, type Consignment, type ConsignmentDraft, type Party } from '../model/consignment.js';
-import { issue, type Issue } from '../model/issues.js';
+import type { Consignment, ConsignmentDraft, Party } from '../model/consignment.js';
+import { issue, type Issue, type IssueCode } from '../model/issues.js';
 import type { DraftRecord } from '../formats/types.js';
 import { checkAwb } from '../reference/awb.js';
 import { isKnownAirport } from '../reference/airports.js';
 import { toAlpha2 } from '../reference/countries.js';
 import { isVagueDescription } from '../reference/vague-terms.js';
+import { memo } from './memo.js';
 
 export const KG_PER_LB = 0.45359237;
 
@@ -12,182 +13,264 @@ export type Validated =
   | { ok: true; consignment: Consignment; warnings: Issue[] }
   | { ok: false; errors: Issue[]; warnings: Issue[] };
 
-/** The ACAS "7+1" data: each one missing is MISSING_FIELD (19 CFR 122.48b; PACT). */
-const REQUIRED_PARTY_FIELDS = [
-  ['shipper.name', 'shipper name'],
-  ['shipper.address', 'shipper address'],
-  ['consignee.name', 'consignee name'],
-  ['consignee.address', 'consignee address'],
-] as const;
+// Manifests repeat the same few values (countries, descriptions) across millions of rows.
+const alpha2 = memo(toAlpha2);
+const vague = memo(isVagueDescription);
 
 /**
  * Validates one draft record and normalises it into the canonical consignment.
  * A record with any error is rejected alone; warnings travel with an accepted record.
  * The airport dataset must be loaded (loadAirports) before the first call.
+ *
+ * The checks below are exactly those of ConsignmentSchema, written out by hand: running zod
+ * on every record costs ~5.6 µs, as much as papaparse needs to parse the row. A property test
+ * (test/unit/validate.property.test.ts) proves every accepted record satisfies the schema.
  */
-export function validateRecord(record: DraftRecord, source: { documentId?: string; file?: string }): Validated {
-  const { draft, line } = record;
-  const at = (field: string) => record.fieldLines?.[field] ?? line;
-  const notCarried = new Set(record.notCarried ?? []);
-  const errors: Issue[] = record.issues.filter((i) => i.severity === 'error');
-  const warnings: Issue[] = record.issues.filter((i) => i.severity === 'warning');
-  const err = (code: Issue['code'], field: string, message: string) =>
-    errors.push(issue(code, at(field), message, { field }));
+export function validateRecord(
+  record: DraftRecord,
+  source: { documentId?: string; file?: string },
+): Validated {
+  const v = new RecordCheck(record);
+  const { draft } = record;
 
-  // AWB: format then the mod-7 check digit.
-  let awb: string | null = null;
-  if (draft.awb) {
-    const checked = checkAwb(draft.awb);
-    if (checked.ok) awb = checked.awb;
-    else if (checked.reason === 'format')
-      err('AWB_FORMAT', 'awb', `AWB "${draft.awb}" is not NNN-NNNNNNNN (3-digit prefix, 8-digit serial)`);
-    else
-      err('AWB_CHECK_DIGIT', 'awb', `AWB ${checked.awb}: the last digit must be the first seven digits of the serial mod 7`);
-  }
+  const awb = v.awb(draft.awb);
   const kind = draft.kind ?? 'parcel';
-  if (kind === 'master' && !draft.awb) err('MISSING_FIELD', 'awb', 'master consignment has no AWB number');
-  if (kind === 'house' && !draft.hawb) err('MISSING_FIELD', 'hawb', 'house consignment has no house waybill number');
-  if (kind === 'parcel' && !draft.parcelId) err('MISSING_FIELD', 'parcelId', 'parcel has no parcel id');
+  if (kind === 'master' && !draft.awb) v.err('MISSING_FIELD', 'awb', 'master consignment has no AWB number');
+  if (kind === 'house' && !draft.hawb)
+    v.err('MISSING_FIELD', 'hawb', 'house consignment has no house waybill number');
+  if (kind === 'parcel' && !draft.parcelId) v.err('MISSING_FIELD', 'parcelId', 'parcel has no parcel id');
 
-  // Locations: IATA codes from the maintained dataset.
-  const location = (field: 'origin' | 'destination'): string | null => {
-    const raw = draft[field];
-    if (raw == null || raw === '') return null;
-    const code = raw.trim().toUpperCase();
-    if (!/^[A-Z]{3}$/.test(code) || !isKnownAirport(code)) {
-      err('INVALID_LOCATION', field, `${field} "${raw}" is not a known IATA airport code`);
-      return null;
-    }
-    return code;
-  };
-  const origin = location('origin');
-  const destination = location('destination');
+  const origin = v.location('origin', draft.origin);
+  const destination = v.location('destination', draft.destination);
+  const description = v.description(draft.description);
+  const pieces = v.pieces(draft.pieces);
+  const totalPieces = draft.totalPieces == null ? undefined : v.pieces(draft.totalPieces, 'totalPieces');
+  const weightKg = v.weight(draft);
+  const shipper = v.party(draft.shipper, 'shipper');
+  const consignee = v.party(draft.consignee, 'consignee');
+  const notify = draft.notify ? v.party(draft.notify, 'notify') : null;
+  const hsCodes = v.hsCodes(draft.hsCodes);
+  const declaredValue = v.money(draft.declaredValue);
+  if (draft.volumeM3 != null && !(draft.volumeM3 >= 0))
+    v.err('PARSE_ERROR', 'volumeM3', `volume ${draft.volumeM3} is not a number of cubic metres`);
 
-  // Description: 7+1 requires it; vague ones are a warning (screening decides).
-  const description = draft.description?.replace(/\s+/g, ' ').trim() ?? '';
-  if (!description && !notCarried.has('description'))
-    err('MISSING_FIELD', 'description', 'cargo description is missing');
-  else if (description && isVagueDescription(description))
-    warnings.push(
-      issue('VAGUE_DESCRIPTION', at('description'), `description "${description}" is too vague for customs`, {
-        field: 'description',
-        severity: 'warning',
-      }),
-    );
+  if (v.errors.length > 0) return { ok: false, errors: v.errors, warnings: v.warnings };
 
-  // Pieces.
-  const pieces = draft.pieces;
-  if (pieces == null) err('MISSING_FIELD', 'pieces', 'number of pieces is missing');
-  else if (!Number.isInteger(pieces) || pieces <= 0)
-    err('INVALID_PIECES', 'pieces', `pieces must be a positive whole number, got ${pieces}`);
-
-  // Weight: missing, zero, negative, or without a unit; pounds converted to kilograms.
-  const weightKg = normaliseWeight(draft, (message) => err('INVALID_WEIGHT', 'weightKg', message));
-
-  // Parties.
-  const shipper = normaliseParty(draft.shipper, 'shipper', err);
-  const consignee = normaliseParty(draft.consignee, 'consignee', err);
-  const notify = draft.notify ? normaliseParty(draft.notify, 'notify', err) : null;
-  const parties = { shipper, consignee } as Record<string, Party | null>;
-  for (const [path, label] of REQUIRED_PARTY_FIELDS) {
-    const [who, field] = path.split('.') as ['shipper' | 'consignee', 'name' | 'address'];
-    if (notCarried.has(who) || notCarried.has(path)) continue;
-    const value = parties[who]?.[field];
-    if (!value || !value.trim()) err('MISSING_FIELD', path, `${label} is missing`);
-  }
-
-  // HS codes: digits only, 4 to 10, a real chapter (01–97, not 77).
-  const hsCodes: string[] = [];
-  for (const raw of draft.hsCodes ?? []) {
-    const code = String(raw).replace(/[\s.]/g, '');
-    const chapter = Number(code.slice(0, 2));
-    if (!/^\d{4,10}$/.test(code) || chapter < 1 || chapter > 97 || chapter === 77)
-      err('INVALID_HS_CODE', 'hsCodes', `HS code "${raw}" is not a valid tariff number (4 to 10 digits, chapter 01–97)`);
-    else if (!hsCodes.includes(code)) hsCodes.push(code);
-  }
-
-  // Declared value.
-  let declaredValue = draft.declaredValue ?? null;
-  if (declaredValue) {
-    const currency = declaredValue.currency?.trim().toUpperCase();
-    if (!Number.isFinite(declaredValue.amount) || declaredValue.amount < 0)
-      err('INVALID_VALUE', 'declaredValue', `declared value ${declaredValue.amount} is not a non-negative amount`);
-    else if (!currency || !/^[A-Z]{3}$/.test(currency))
-      err('INVALID_VALUE', 'declaredValue', `currency "${declaredValue.currency ?? ''}" is not an ISO 4217 code`);
-    else declaredValue = { amount: declaredValue.amount, currency };
-  }
-
-  if (errors.length > 0) return { ok: false, errors, warnings };
-
-  const candidate = {
+  const consignment: Consignment = {
     kind,
     awb,
-    hawb: draft.hawb?.trim() || null,
-    parcelId: draft.parcelId?.trim() || null,
+    hawb: trimOrNull(draft.hawb),
+    parcelId: trimOrNull(draft.parcelId),
     origin,
     destination,
     pieces,
-    ...(draft.totalPieces != null ? { totalPieces: draft.totalPieces } : {}),
     weightKg,
-    ...(draft.volumeM3 != null ? { volumeM3: draft.volumeM3 } : {}),
     description,
     hsCodes,
     shipper,
     consignee,
-    ...(notify ? { notify } : {}),
     declaredValue,
-    specialHandling: [...new Set((draft.specialHandling ?? []).map((s) => s.trim().toUpperCase()).filter(Boolean))],
-    source: { ...source, line },
-    ...(draft.extra ? { extra: draft.extra } : {}),
+    specialHandling: specialHandling(draft.specialHandling),
+    source: sourceRef(source, record.line),
   };
-  const parsed = ConsignmentSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const errs = parsed.error.issues.map((zi) => {
-      const field = zi.path.join('.');
-      return issue('PARSE_ERROR', at(field.split('.')[0] ?? field), `${field || 'record'}: ${zi.message}`, { field });
-    });
-    return { ok: false, errors: errs, warnings };
-  }
-  return { ok: true, consignment: parsed.data, warnings };
+  // Optional fields are set only when present, so JSON output carries no empty keys.
+  if (totalPieces !== undefined) consignment.totalPieces = totalPieces;
+  if (draft.volumeM3 != null) consignment.volumeM3 = draft.volumeM3;
+  if (notify) consignment.notify = notify;
+  if (draft.extra) consignment.extra = draft.extra;
+  return { ok: true, consignment, warnings: v.warnings };
 }
 
-function normaliseWeight(draft: ConsignmentDraft, fail: (message: string) => void): number {
-  const raw = draft.rawWeight ?? (draft.weightKg != null ? String(draft.weightKg) : null);
-  if (raw == null || raw.trim() === '') {
-    fail('weight is missing');
-    return 0;
-  }
-  const value = Number(raw.trim().replace(',', '.'));
-  if (!Number.isFinite(value)) {
-    fail(`weight "${raw}" is not a number`);
-    return 0;
-  }
-  if (value <= 0) {
-    fail(`weight must be greater than zero, got ${raw}`);
-    return 0;
-  }
-  if (draft.rawWeight != null && draft.weightUnit == null) {
-    fail(`weight ${raw} has no unit (K for kilograms or L for pounds)`);
-    return 0;
-  }
-  const kg = draft.weightUnit === 'L' ? value * KG_PER_LB : value;
-  return Math.round(kg * 1000) / 1000;
+const NONE: readonly string[] = [];
+
+function sourceRef(source: { documentId?: string; file?: string }, line: number): Consignment['source'] {
+  const ref: Consignment['source'] = { line };
+  if (source.documentId !== undefined) ref.documentId = source.documentId;
+  if (source.file !== undefined) ref.file = source.file;
+  return ref;
+}
+const awbChecked = memo(checkAwb);
+
+function trimOrNull(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const t = value.trim();
+  return t === '' ? null : t;
 }
 
-function normaliseParty(
-  party: ConsignmentDraft['shipper'] | undefined,
-  who: string,
-  err: (code: Issue['code'], field: string, message: string) => void,
-): Party | null {
-  if (!party) return null;
-  const clean = (v: string | null | undefined) => (v == null ? null : v.replace(/\s+/g, ' ').trim() || null);
-  let countryCode: string | null = null;
-  if (party.countryCode && party.countryCode.trim()) {
-    countryCode = toAlpha2(party.countryCode);
-    if (!countryCode)
-      err('INVALID_COUNTRY', `${who}.countryCode`, `${who} country "${party.countryCode}" is not an ISO 3166 country code`);
+function specialHandling(codes: string[] | null | undefined): string[] {
+  if (!codes || codes.length === 0) return [];
+  return [...new Set(codes.map((s) => s.trim().toUpperCase()).filter(Boolean))];
+}
+
+/** Collects the errors and warnings of one record, each pinned to its field's line. */
+class RecordCheck {
+  readonly errors: Issue[];
+  readonly warnings: Issue[];
+  private readonly notCarried: readonly string[];
+
+  constructor(private readonly record: DraftRecord) {
+    this.errors = record.issues.length ? record.issues.filter((i) => i.severity === 'error') : [];
+    this.warnings = record.issues.length ? record.issues.filter((i) => i.severity === 'warning') : [];
+    this.notCarried = record.notCarried ?? NONE;
   }
-  const name = clean(party.name);
-  if (!name) return { name: '', address: clean(party.address), city: clean(party.city), postcode: clean(party.postcode), countryCode };
-  return { name, address: clean(party.address), city: clean(party.city), postcode: clean(party.postcode), countryCode };
+
+  private at(field: string): number {
+    const lines = this.record.fieldLines;
+    return (lines && (lines[field] ?? lines[field.split('.')[0]!])) ?? this.record.line;
+  }
+
+  err(code: IssueCode, field: string, message: string): void {
+    this.errors.push(issue(code, this.at(field), message, { field }));
+  }
+
+  awb(raw: string | null | undefined): string | null {
+    if (!raw) return null;
+    const checked = awbChecked(raw);
+    if (checked.ok) return checked.awb;
+    if (checked.reason === 'format')
+      this.err('AWB_FORMAT', 'awb', `AWB "${raw}" is not NNN-NNNNNNNN (3-digit prefix, 8-digit serial)`);
+    else
+      this.err(
+        'AWB_CHECK_DIGIT',
+        'awb',
+        `AWB ${checked.awb}: the last digit must be the first seven digits of the serial mod 7`,
+      );
+    return null;
+  }
+
+  /** IATA airport codes, checked against the maintained dataset. Absent is allowed (parcels). */
+  location(field: 'origin' | 'destination', raw: string | null | undefined): string | null {
+    if (raw == null || raw === '') return null;
+    const code = raw.trim().toUpperCase();
+    if (code.length === 3 && isKnownAirport(code)) return code;
+    this.err('INVALID_LOCATION', field, `${field} "${raw}" is not a known IATA airport code`);
+    return null;
+  }
+
+  /** 7+1 requires a description; a vague one is a warning here (screening decides). */
+  description(raw: string | null | undefined): string {
+    const text = raw ? (/\s\s|[\t\r\n]/.test(raw) ? raw.replace(/\s+/g, ' ') : raw).trim() : '';
+    if (!text) {
+      if (!this.notCarried.includes('description'))
+        this.err('MISSING_FIELD', 'description', 'cargo description is missing');
+    } else if (vague(text)) {
+      this.warnings.push(
+        issue('VAGUE_DESCRIPTION', this.at('description'), `description "${text}" is too vague for customs`, {
+          field: 'description',
+          severity: 'warning',
+        }),
+      );
+    }
+    return text;
+  }
+
+  pieces(value: number | null | undefined, field = 'pieces'): number {
+    if (value == null) {
+      this.err('MISSING_FIELD', field, 'number of pieces is missing');
+      return 0;
+    }
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      this.err('INVALID_PIECES', field, `pieces must be a positive whole number, got ${value}`);
+      return 0;
+    }
+    return value;
+  }
+
+  /** Missing, zero, negative or unit-less weights are INVALID_WEIGHT; pounds become kilograms. */
+  weight(draft: ConsignmentDraft): number {
+    const raw = draft.rawWeight ?? (draft.weightKg != null ? String(draft.weightKg) : null);
+    const fail = (message: string) => {
+      this.err('INVALID_WEIGHT', 'weightKg', message);
+      return 0;
+    };
+    if (raw == null || raw.trim() === '') return fail('weight is missing');
+    const value = Number(raw.includes(',') ? raw.trim().replace(',', '.') : raw);
+    if (!Number.isFinite(value)) return fail(`weight "${raw}" is not a number`);
+    if (value <= 0) return fail(`weight must be greater than zero, got ${raw}`);
+    if (draft.rawWeight != null && draft.weightUnit == null)
+      return fail(`weight ${raw} has no unit (K for kilograms or L for pounds)`);
+    const kg = draft.weightUnit === 'L' ? value * KG_PER_LB : value;
+    // Grams are the precision kept; a positive weight never rounds down to zero.
+    return Math.max(0.001, Math.round(kg * 1000) / 1000);
+  }
+
+  party(
+    party: ConsignmentDraft['shipper'] | undefined,
+    who: 'shipper' | 'consignee' | 'notify',
+  ): Party | null {
+    const required = who !== 'notify' && !this.notCarried.includes(who);
+    if (!party) {
+      if (required) {
+        if (!this.notCarried.includes(`${who}.name`))
+          this.err('MISSING_FIELD', `${who}.name`, `${who} name is missing`);
+        if (!this.notCarried.includes(`${who}.address`))
+          this.err('MISSING_FIELD', `${who}.address`, `${who} address is missing`);
+      }
+      return null;
+    }
+    let countryCode: string | null = null;
+    const rawCountry = party.countryCode?.trim();
+    if (rawCountry) {
+      countryCode = alpha2(rawCountry);
+      if (!countryCode)
+        this.err(
+          'INVALID_COUNTRY',
+          `${who}.countryCode`,
+          `${who} country "${party.countryCode}" is not an ISO 3166 country code`,
+        );
+    }
+    const name = clean(party.name);
+    const address = clean(party.address);
+    if (required && !name && !this.notCarried.includes(`${who}.name`))
+      this.err('MISSING_FIELD', `${who}.name`, `${who} name is missing`);
+    if (required && !address && !this.notCarried.includes(`${who}.address`))
+      this.err('MISSING_FIELD', `${who}.address`, `${who} address is missing`);
+    if (!name) return null;
+    return { name, address, city: clean(party.city), postcode: clean(party.postcode), countryCode };
+  }
+
+  /** HS codes: 4 to 10 digits (dots and spaces dropped), a real chapter (01–97, not 77). */
+  hsCodes(raw: string[] | null | undefined): string[] {
+    const out: string[] = [];
+    for (const item of raw ?? []) {
+      const code = String(item).replace(/[\s.]/g, '');
+      const chapter = Number(code.slice(0, 2));
+      if (!/^\d{4,10}$/.test(code) || chapter < 1 || chapter > 97 || chapter === 77)
+        this.err(
+          'INVALID_HS_CODE',
+          'hsCodes',
+          `HS code "${item}" is not a valid tariff number (4 to 10 digits, chapter 01–97)`,
+        );
+      else if (!out.includes(code)) out.push(code);
+    }
+    return out;
+  }
+
+  money(value: ConsignmentDraft['declaredValue']): Consignment['declaredValue'] {
+    if (!value) return null;
+    const currency = value.currency?.trim().toUpperCase();
+    if (!Number.isFinite(value.amount) || value.amount < 0) {
+      this.err(
+        'INVALID_VALUE',
+        'declaredValue',
+        `declared value ${value.amount} is not a non-negative amount`,
+      );
+      return null;
+    }
+    if (!currency || !/^[A-Z]{3}$/.test(currency)) {
+      this.err(
+        'INVALID_VALUE',
+        'declaredValue',
+        `currency "${value.currency ?? ''}" is not an ISO 4217 code`,
+      );
+      return null;
+    }
+    return { amount: value.amount, currency };
+  }
+}
+
+function clean(v: string | null | undefined): string | null {
+  if (v == null) return null;
+  const t = (/\s\s|[\t\r\n]/.test(v) ? v.replace(/\s+/g, ' ') : v).trim();
+  return t === '' ? null : t;
 }

@@ -1,0 +1,49 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import Papa from 'papaparse';
+import { DocumentRun } from '../shared/intake/process.js';
+import { createScreener } from '../shared/screening/screen.js';
+
+/**
+ * One bench case, run in its own process (bench/index.ts) so peak RSS is that case's alone.
+ * Cases: papaparse merely parsing; intake validating + normalising; intake also screening.
+ */
+export type CsvCase = 'papaparse' | 'validate' | 'screen';
+
+export async function runCsvCase(which: CsvCase, file: string): Promise<{ records: number; ms: number }> {
+  const started = performance.now();
+  let records = 0;
+  if (which === 'papaparse') {
+    await new Promise<void>((resolve, reject) => {
+      Papa.parse(createReadStream(file), {
+        header: true,
+        skipEmptyLines: true,
+        step: () => {
+          records += 1;
+        },
+        complete: () => resolve(),
+        error: (e: Error) => reject(e),
+      });
+    });
+  } else {
+    const screener = which === 'screen' ? createScreener() : undefined;
+    const run = new DocumentRun(
+      createReadStream(file, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>,
+      { fileName: file },
+    );
+    for await (const o of run.outcomes()) {
+      if (o.type === 'accepted') {
+        records += 1;
+        screener?.screen(o.consignment);
+      }
+    }
+    const s = run.summary();
+    if (s.counts.rejected > 0)
+      throw new Error(`bench data had ${s.counts.rejected} rejected records: ${JSON.stringify(s.errors[0])}`);
+  }
+  return { records, ms: performance.now() - started };
+}
+
+export async function fileSize(file: string): Promise<number> {
+  return (await stat(file)).size;
+}

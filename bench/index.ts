@@ -1,0 +1,99 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { generateParcelCsv } from './generate-parcels.js';
+import { fileSize, runCsvCase, type CsvCase } from './csv.js';
+
+/**
+ * `npm run bench`: generates its own data under bench/.data, then runs each case in a child
+ * process pinned to one core (taskset when available) and prints time, throughput and peak RSS.
+ * Figures only: nothing here passes or fails on time.
+ */
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dataDir = resolve(here, '.data');
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+
+async function child(): Promise<void> {
+  const [, , , which, file] = process.argv;
+  const result = await runCsvCase(which as CsvCase, file!);
+  const maxRssKb = process.resourceUsage().maxRSS;
+  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb: Math.round(maxRssKb / 1024) })}\n`);
+}
+
+/**
+ * Bundles this file with esbuild (as the Lambda bundle is built: no tsx transform at run time),
+ * so the figures are those of the code that deploys.
+ */
+async function bundle(): Promise<string> {
+  const out = resolve(dataDir, 'bench.mjs');
+  await build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  return out;
+}
+
+function runCase(
+  script: string,
+  which: CsvCase,
+  file: string,
+): { records: number; ms: number; maxRssMb: number } {
+  const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
+  const cmd = [...pin, process.execPath, script, '--case', which, file];
+  const out = execFileSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+async function main(): Promise<void> {
+  const file = resolve(dataDir, `parcels-${rows}.csv`);
+  if (!existsSync(file)) {
+    process.stdout.write(`generating ${rows.toLocaleString('en')} parcel rows → ${file} …\n`);
+    await generateParcelCsv(file, rows);
+  }
+  const mb = (await fileSize(file)) / 1e6;
+  process.stdout.write(`\nParcel CSV: ${rows.toLocaleString('en')} rows, ${mb.toFixed(0)} MB, one core\n`);
+  process.stdout.write(
+    `${'case'.padEnd(34)}${'records'.padStart(10)}${'seconds'.padStart(10)}${'rows/s'.padStart(12)}${'MB/s'.padStart(8)}${'peak RSS MB'.padStart(13)}\n`,
+  );
+  const labels: Record<CsvCase, string> = {
+    papaparse: 'papaparse (parse only)',
+    validate: 'intake validate + normalise',
+    screen: 'intake validate + normalise + screen',
+  };
+  const results: Partial<Record<CsvCase, number>> = {};
+  const script = await bundle();
+  for (const which of ['papaparse', 'validate', 'screen'] as const) {
+    const r = runCase(script, which, file);
+    results[which] = r.ms;
+    const s = r.ms / 1000;
+    process.stdout.write(
+      `${labels[which].padEnd(34)}${String(r.records).padStart(10)}${s.toFixed(2).padStart(10)}${Math.round(
+        rows / s,
+      )
+        .toLocaleString('en')
+        .padStart(12)}${(mb / s).toFixed(1).padStart(8)}${String(r.maxRssMb).padStart(13)}\n`,
+    );
+  }
+  if (results.papaparse && results.screen)
+    process.stdout.write(
+      `\nintake (validate + screen) time / papaparse parse time: ${(results.screen / results.papaparse).toFixed(2)}\n`,
+    );
+  for (const extra of ['./screening.ts']) {
+    const path = resolve(here, extra);
+    if (existsSync(path)) {
+      const mod = (await import(path)) as { runScreeningBench?: () => Promise<void> };
+      await mod.runScreeningBench?.();
+    }
+  }
+}
+
+if (process.argv[2] === '--case') await child();
+else await main();

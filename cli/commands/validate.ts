@@ -1,0 +1,107 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import type { Consignment } from '../../shared/model/consignment.js';
+import { DocumentRun, type DocumentSummary } from '../../shared/intake/process.js';
+import { describeConsignment, formatIssue, issueJson, write } from '../output.js';
+
+export type OutputMode = 'human' | 'json' | 'summary';
+
+export interface RunFileOptions {
+  mode: OutputMode;
+  /** Adds fields to each consignment (screening adds flags and riskScore). */
+  enrich?: (c: Consignment) => Record<string, unknown>;
+  /** Extra counts for --summary (screening adds flagged). */
+  extraSummary?: () => Record<string, number>;
+  out?: Writable;
+}
+
+export function outputMode(opts: { json?: boolean; summary?: boolean }): OutputMode {
+  if (opts.json && opts.summary) throw new Error('choose one of --json and --summary');
+  return opts.summary ? 'summary' : opts.json ? 'json' : 'human';
+}
+
+/**
+ * Reads one file through the format registry and prints the canonical result. JSON output is
+ * streamed record by record, so memory stays flat for big files.
+ */
+export async function runFile(file: string, options: RunFileOptions): Promise<DocumentSummary> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new Error(`cannot read ${file}: no such file`);
+  const out = (options.out ?? process.stdout) as Writable;
+  const run = new DocumentRun(createReadStream(file) as AsyncIterable<Buffer>, { fileName: basename(file) });
+  const { mode, enrich } = options;
+  let first = true;
+  if (mode === 'json') await write(out, '{"consignments":[');
+  for await (const outcome of run.outcomes()) {
+    if (outcome.type !== 'accepted') continue;
+    const c = outcome.consignment;
+    const extra = enrich?.(c);
+    if (mode === 'json') {
+      await write(out, `${first ? '\n' : ',\n'}${JSON.stringify(extra ? { ...c, ...extra } : c)}`);
+      first = false;
+    } else if (mode === 'human') {
+      await write(
+        out,
+        `${describeConsignment(c)}${extra && 'riskScore' in extra ? `  risk ${String(extra.riskScore)}` : ''}\n`,
+      );
+      const flags = extra?.flags as
+        { category: string; rule: string; evidence: { field: string; text: string } }[] | undefined;
+      for (const f of flags ?? [])
+        await write(out, `    flag ${f.category} (${f.rule}): ${f.evidence.field} "${f.evidence.text}"\n`);
+    }
+  }
+  const summary = run.summary();
+  if (mode === 'json') {
+    const tail = {
+      format: summary.format,
+      status: summary.status,
+      counts: summary.counts,
+      errors: summary.errors.map(issueJson),
+      errorsOmitted: summary.errorsOmitted,
+      warnings: summary.warnings.map(issueJson),
+      ...(options.extraSummary?.() ?? {}),
+    };
+    await write(out, `${first ? '' : '\n'}],${JSON.stringify(tail).slice(1)}\n`);
+  } else if (mode === 'summary') {
+    await write(
+      out,
+      `${JSON.stringify({
+        format: summary.format,
+        status: summary.status,
+        consignments: summary.counts.accepted,
+        rejected: summary.counts.rejected,
+        duplicate: summary.counts.duplicate,
+        received: summary.counts.received,
+        errors: summary.errors.length + summary.errorsOmitted,
+        warnings: summary.warnings.length,
+        ...(options.extraSummary?.() ?? {}),
+      })}\n`,
+    );
+  } else {
+    for (const i of [...summary.errors, ...summary.warnings]) await write(out, `${formatIssue(i)}\n`);
+    if (summary.errorsOmitted) await write(out, `… and ${summary.errorsOmitted} more errors\n`);
+    const { received, accepted, rejected, duplicate } = summary.counts;
+    await write(
+      out,
+      `\n${basename(file)}: ${summary.format}, ${summary.status.toUpperCase()} — ${received} received, ${accepted} accepted, ${rejected} rejected, ${duplicate} duplicate\n`,
+    );
+  }
+  return summary;
+}
+
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description(
+      'read a manifest with the format registry (no AWS needed) and print the canonical consignments',
+    )
+    .argument('<file>', 'manifest file: Cargo-IMP, Cargo-XML, ONE Record JSON-LD or parcel CSV')
+    .option('--json', 'print { format, status, consignments, errors } as JSON')
+    .option('--summary', 'print one JSON line of counts, without the records (for big files)')
+    .action(async (file: string, opts: { json?: boolean; summary?: boolean }) => {
+      await runFile(file, { mode: outputMode(opts) });
+    });
+}

@@ -1,0 +1,167 @@
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { HEADER, readText, row } from './helpers.js';
+
+describe('parcel CSV reader', () => {
+  it('reads the e-commerce layout into canonical parcels', async () => {
+    const { consignments, summary } = await readText(`${HEADER}\n${row()}\n`);
+    expect(summary).toMatchObject({
+      format: 'parcel-csv',
+      status: 'accepted',
+      counts: { received: 1, accepted: 1, rejected: 0, duplicate: 0 },
+    });
+    expect(consignments[0]).toMatchObject({
+      kind: 'parcel',
+      awb: '020-12345675',
+      hawb: null,
+      parcelId: 'P1',
+      pieces: 1,
+      weightKg: 1.5,
+      description: 'Ceramic mugs',
+      hsCodes: ['691110'],
+      shipper: {
+        name: 'Shenzhen Bright Trading Co',
+        address: '12 Nanshan Rd',
+        city: 'Shenzhen',
+        postcode: '518000',
+        countryCode: 'CN',
+      },
+      consignee: { name: 'Ana López', countryCode: 'MX' },
+      declaredValue: { amount: 18, currency: 'USD' },
+      source: { file: 'test-input', line: 2 },
+    });
+  });
+
+  it.each([
+    ['semicolon', ';'],
+    ['tab', '\t'],
+    ['pipe', '|'],
+  ])('detects a %s delimiter', async (_name, delimiter) => {
+    const text = `${HEADER}\n${row()}\n`.replaceAll(',', delimiter);
+    const { consignments, summary } = await readText(text);
+    expect(summary.status).toBe('accepted');
+    expect(consignments[0]?.consignee?.name).toBe('Ana López');
+  });
+
+  it('reads UTF-8 with a BOM, CRLF line ends and no final newline', async () => {
+    const text = `\uFEFF${HEADER}\r\n${row()}\r\n${row({ ParcelID: 'P2' })}`;
+    const { consignments, summary } = await readText(text);
+    expect(summary.counts.accepted).toBe(2);
+    expect(consignments.map((c) => c.source.line)).toEqual([2, 3]);
+    expect(consignments[1]?.description).toBe('Ceramic mugs');
+  });
+
+  it('reads Windows-1252 files with accented Spanish names', async () => {
+    const bytes = iconv.encode(
+      `${HEADER}\n${row({ BuyerName: 'José Núñez', BuyerCity: 'Querétaro' })}\n`,
+      'win1252',
+    );
+    expect(bytes.includes(Buffer.from('é', 'utf8'))).toBe(false);
+    const { consignments } = await readText(bytes);
+    expect(consignments[0]?.consignee).toMatchObject({ name: 'José Núñez', city: 'Querétaro' });
+  });
+
+  it('keeps quoted fields with delimiters, quotes and line breaks inside', async () => {
+    const text = `${HEADER}\n${row({ GoodsDescription: '"Mugs, ceramic ""large""\nset of 4"' })}\n${row({ ParcelID: 'P2' })}\n`;
+    const { consignments, summary } = await readText(text);
+    expect(summary.counts.accepted).toBe(2);
+    expect(consignments[0]?.description).toBe('Mugs, ceramic "large" set of 4');
+    expect(consignments[1]?.source.line).toBe(4);
+  });
+
+  it('groups consecutive item rows of one parcel into one consignment', async () => {
+    const text = [
+      HEADER,
+      row({ ParcelID: 'P1', GoodsDescription: 'Cotton T-shirts', ItemHSCode: '610910', TotalValue: '24' }),
+      row({ ParcelID: 'P1', GoodsDescription: 'Canvas tote bag', ItemHSCode: '420292', TotalValue: '8.5' }),
+      row({ ParcelID: 'P2' }),
+    ].join('\n');
+    const { consignments } = await readText(text);
+    expect(consignments).toHaveLength(2);
+    expect(consignments[0]).toMatchObject({
+      description: 'Cotton T-shirts; Canvas tote bag',
+      hsCodes: ['610910', '420292'],
+      declaredValue: { amount: 32.5, currency: 'USD' },
+      extra: { items: 2 },
+    });
+  });
+
+  it('counts a parcel that reappears later as a duplicate', async () => {
+    const text = [HEADER, row({ ParcelID: 'P1' }), row({ ParcelID: 'P2' }), row({ ParcelID: 'P1' })].join(
+      '\n',
+    );
+    const { summary } = await readText(text);
+    expect(summary.counts).toEqual({ received: 3, accepted: 2, rejected: 0, duplicate: 1 });
+    expect(summary.warnings).toContainEqual(expect.objectContaining({ code: 'DUPLICATE_RECORD', line: 4 }));
+  });
+
+  it('maps header synonyms (receiver, consignee, tracking number)', async () => {
+    const text = [
+      'Tracking Number;Sender;Sender Address;Sender Country;Receiver;Receiver Address;Receiver Country;Weight;Contents;Pieces',
+      'TN1;ACME Ltd;1 Main St;GB;Luis Torres;Calle 1;MX;2,5;Books;1',
+    ].join('\n');
+    const { consignments, summary } = await readText(text);
+    expect(summary.status).toBe('accepted');
+    expect(consignments[0]).toMatchObject({
+      parcelId: 'TN1',
+      weightKg: 2.5,
+      consignee: { name: 'Luis Torres', countryCode: 'MX' },
+    });
+  });
+
+  it('warns about unmapped columns without failing', async () => {
+    const text = `${HEADER},Colour\n${row()},red\n`;
+    const { summary } = await readText(text);
+    expect(summary.status).toBe('accepted');
+    expect(summary.warnings).toContainEqual(
+      expect.objectContaining({ code: 'UNKNOWN_SEGMENT', line: 1, field: 'Colour' }),
+    );
+  });
+
+  it('rejects a bad row alone, with its line, and keeps the good ones', async () => {
+    const text = [
+      HEADER,
+      row({ ParcelID: 'P1' }),
+      row({ ParcelID: 'P2', BuyerName: '' }),
+      row({ ParcelID: 'P3', TotalWeight: '-2' }),
+      row({ ParcelID: 'P4' }),
+    ].join('\n');
+    const { consignments, summary } = await readText(text);
+    expect(summary.status).toBe('partial');
+    expect(summary.counts).toEqual({ received: 4, accepted: 2, rejected: 2, duplicate: 0 });
+    expect(consignments.map((c) => c.parcelId)).toEqual(['P1', 'P4']);
+    expect(summary.errors).toEqual([
+      expect.objectContaining({ code: 'MISSING_FIELD', line: 3, field: 'consignee.name' }),
+      expect.objectContaining({ code: 'INVALID_WEIGHT', line: 4 }),
+    ]);
+  });
+
+  it('reports a quoted field that never closes', async () => {
+    const text = `${HEADER}\n${row()}\n${row({ ParcelID: 'P2', GoodsDescription: '"never closed' })}\n`;
+    const { summary } = await readText(text);
+    expect(summary.counts.accepted).toBe(1);
+    expect(summary.errors).toContainEqual(expect.objectContaining({ code: 'PARSE_ERROR', line: 3 }));
+  });
+
+  it('uses a carrier mapping profile for headers the synonyms do not know', async () => {
+    const { DocumentRun } = await import('../../shared/intake/process.js');
+    const { bufferChunks } = await import('../../shared/intake/process.js');
+    const text =
+      'Sendungsnummer,Absender,AbsAdresse,Empfaenger,EmpfAdresse,Gewicht,Inhalt\nS1,ACME,1 Main St,Luis Torres,Calle 1,3,Books\n';
+    const run = new DocumentRun(bufferChunks(text), {
+      profile: {
+        Sendungsnummer: 'parcelId',
+        Absender: 'shipperName',
+        AbsAdresse: 'shipperStreet',
+        Empfaenger: 'consigneeName',
+        EmpfAdresse: 'consigneeStreet',
+        Gewicht: 'weight',
+        Inhalt: 'description',
+      },
+    });
+    const accepted = [];
+    for await (const o of run.outcomes()) if (o.type === 'accepted') accepted.push(o.consignment);
+    expect(run.summary().status).toBe('accepted');
+    expect(accepted[0]).toMatchObject({ parcelId: 'S1', weightKg: 3, consignee: { name: 'Luis Torres' } });
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { bufferChunks, processAll } from '../../shared/intake/process.js';
+import { HEADER, readText, row } from './helpers.js';
+
+describe('document processing', () => {
+  it('rejects an unknown text format with UNKNOWN_FORMAT', async () => {
+    const { summary, consignments } = await readText('Dear customs,\nplease find attached our manifest.\n');
+    expect(consignments).toEqual([]);
+    expect(summary).toMatchObject({
+      format: 'unknown',
+      status: 'rejected',
+      errors: [expect.objectContaining({ code: 'UNKNOWN_FORMAT', line: 0 })],
+    });
+  });
+
+  it('rejects a document over the limit outright when it is found before the first record', async () => {
+    const text = [HEADER, ...Array.from({ length: 200 }, (_, i) => row({ ParcelID: `P${i}` }))].join('\n');
+    const { summary } = await processAll(bufferChunks(text, 512), { maxBytes: 4096 });
+    expect(summary).toMatchObject({
+      status: 'rejected',
+      counts: { received: 0 },
+      errors: [expect.objectContaining({ code: 'TOO_LARGE' })],
+    });
+  });
+
+  it('rejects binary and empty files with UNKNOWN_FORMAT', async () => {
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+    ]);
+    for (const input of [png, Buffer.alloc(0)]) {
+      const { summary } = await readText(input);
+      expect(summary.status).toBe('rejected');
+      expect(summary.errors[0]?.code).toBe('UNKNOWN_FORMAT');
+    }
+  });
+
+  it('stops a document over the size limit with TOO_LARGE and keeps the counts consistent', async () => {
+    const text = [HEADER, ...Array.from({ length: 2000 }, (_, i) => row({ ParcelID: `P${i}` }))].join('\n');
+    expect(text.length).toBeGreaterThan(200_000);
+    const { summary } = await processAll(bufferChunks(text, 4096), { maxBytes: 100_000 });
+    expect(summary.errors).toContainEqual(expect.objectContaining({ code: 'TOO_LARGE' }));
+    expect(summary.status).toBe('partial');
+    const { received, accepted, rejected, duplicate } = summary.counts;
+    expect(received).toBe(accepted + rejected + duplicate);
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(2000);
+  });
+
+  it('says so when a recognised document holds no records', async () => {
+    const { summary } = await readText(`${HEADER}\n`);
+    expect(summary).toMatchObject({
+      status: 'rejected',
+      errors: [expect.objectContaining({ code: 'PARSE_ERROR' })],
+    });
+  });
+
+  it('bounds the error list and counts what it left out', async () => {
+    const rows = Array.from({ length: 1200 }, (_, i) => row({ ParcelID: `P${i}`, TotalWeight: '0' }));
+    const { summary } = await processAll(bufferChunks([HEADER, ...rows].join('\n')));
+    expect(summary.counts.rejected).toBe(1200);
+    expect(summary.errors).toHaveLength(1000);
+    expect(summary.errorsOmitted).toBe(200);
+  });
+});
