@@ -15,7 +15,7 @@ export interface RunFileOptions {
   enrich?: (c: Consignment) => Record<string, unknown>;
   /** Extra counts for --summary (screening adds flagged). */
   extraSummary?: () => Record<string, number>;
-  out?: Writable;
+  out?: NodeJS.WritableStream;
 }
 
 export function outputMode(opts: { json?: boolean; summary?: boolean }): OutputMode {
