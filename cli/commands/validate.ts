@@ -1,10 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Consignment } from '../../shared/model/consignment.js';
 import { DocumentRun, type DocumentSummary } from '../../shared/intake/process.js';
+import { configuredProfiles, parseCarrierProfiles } from '../../shared/formats/parcel-csv/profiles.js';
 import { describeConsignment, formatIssue, issueJson, write } from '../output.js';
 
 export type OutputMode = 'human' | 'json' | 'summary';
@@ -16,6 +17,8 @@ export interface RunFileOptions {
   /** Extra counts for --summary (screening adds flagged). */
   extraSummary?: () => Record<string, number>;
   out?: NodeJS.WritableStream;
+  /** Parcel spreadsheet column mapping (a carrier's profile). */
+  profile?: Record<string, string>;
 }
 
 export function outputMode(opts: { json?: boolean; summary?: boolean }): OutputMode {
@@ -31,7 +34,10 @@ export async function runFile(file: string, options: RunFileOptions): Promise<Do
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new Error(`cannot read ${file}: no such file`);
   const out = (options.out ?? process.stdout) as Writable;
-  const run = new DocumentRun(createReadStream(file) as AsyncIterable<Buffer>, { fileName: basename(file) });
+  const run = new DocumentRun(createReadStream(file) as AsyncIterable<Buffer>, {
+    fileName: basename(file),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
   const { mode, enrich } = options;
   let first = true;
   if (mode === 'json') await write(out, '{"consignments":[');
@@ -101,7 +107,36 @@ export function registerValidate(program: Command): void {
     .argument('<file>', 'manifest file: Cargo-IMP, Cargo-XML, ONE Record JSON-LD or parcel CSV')
     .option('--json', 'print { format, status, consignments, errors } as JSON')
     .option('--summary', 'print one JSON line of counts, without the records (for big files)')
-    .action(async (file: string, opts: { json?: boolean; summary?: boolean }) => {
-      await runFile(file, { mode: outputMode(opts) });
+    .option(
+      '--carrier <id>',
+      "read parcel spreadsheets with this carrier's mapping profile (config/carrier-profiles.json)",
+    )
+    .option(
+      '--profile <file>',
+      'a JSON column mapping { "carrier header": "canonical column" } for parcel spreadsheets',
+    )
+    .action(async (file: string, opts: ProfileOptions & { json?: boolean; summary?: boolean }) => {
+      await runFile(file, { mode: outputMode(opts), ...(await profileFrom(opts)) });
     });
+}
+
+export interface ProfileOptions {
+  carrier?: string;
+  profile?: string;
+}
+
+/** Resolves --carrier / --profile into a column mapping; unknown carriers simply have none. */
+export async function profileFrom(opts: ProfileOptions): Promise<{ profile?: Record<string, string> }> {
+  if (opts.profile) {
+    const text = await readFile(opts.profile, 'utf8').catch(() => {
+      throw new Error(`cannot read profile ${opts.profile}`);
+    });
+    const parsed = parseCarrierProfiles({ profile: JSON.parse(text) as unknown });
+    return { profile: parsed.profile! };
+  }
+  if (opts.carrier) {
+    const profile = (await configuredProfiles())[opts.carrier];
+    return profile ? { profile } : {};
+  }
+  return {};
 }

@@ -14,6 +14,7 @@ import { SqsReviewQueue } from '../../shared/aws/sqs-queue.js';
 import { ingestDocument } from '../../shared/intake/ingest.js';
 import { decodeEventKey, parseObjectKey } from '../../shared/intake/object-key.js';
 import { createScreener } from '../../shared/screening/screen.js';
+import { configuredProfiles } from '../../shared/formats/parcel-csv/profiles.js';
 import { s3RecordsOf } from './s3-event.js';
 
 const logger = new Logger();
@@ -31,6 +32,7 @@ const deps = {
   queue: new SqsReviewQueue(sqsClient(), env('REVIEW_QUEUE_URL')),
   blobs: new S3BlobStore(tracer.captureAWSv3Client(s3Client())),
   screener: createScreener(),
+  profiles: await configuredProfiles(),
 };
 
 class DocumentBusyError extends Error {}

@@ -24,6 +24,8 @@ export interface IngestDeps {
   /** Consignments written per batch (25 per DynamoDB request). */
   batchSize?: number;
   maxBytes?: number;
+  /** Per-carrier parcel-spreadsheet column mappings (config/carrier-profiles.json). */
+  profiles?: Record<string, Record<string, string>>;
   onProgress?: (counts: DocumentSummary['counts']) => void;
 }
 
@@ -47,6 +49,7 @@ export async function ingestDocument(doc: DocumentObject, deps: IngestDeps): Pro
     documentId: doc.documentId,
     fileName: doc.fileName,
     ...(deps.maxBytes ? { maxBytes: deps.maxBytes } : {}),
+    ...(deps.profiles?.[doc.carrierId] ? { profile: deps.profiles[doc.carrierId] } : {}),
   });
   const batchSize = deps.batchSize ?? 500;
   let batch: StoredConsignment[] = [];
