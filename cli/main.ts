@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerValidate } from './commands/validate.js';
 import { registerUpload } from './commands/upload.js';
 import { registerStatus } from './commands/status.js';
+import { registerReview } from './commands/review.js';
 import { registerScreen } from './commands/screen.js';
 import { registerRescreen } from './commands/rescreen.js';
 
@@ -18,6 +19,7 @@ program
 registerValidate(program);
 registerUpload(program);
 registerStatus(program);
+registerReview(program);
 registerScreen(program);
 registerRescreen(program);
 

@@ -77,6 +77,8 @@ export async function* lines(
       if (nl < 0) break;
       const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
       n += 1;
+      if (end - start > maxLine)
+        throw new DocumentError(issue('PARSE_ERROR', n, `line ${n} is longer than ${maxLine} bytes`));
       yield { n, text: decode(buf.subarray(start, end)) };
       start = nl + 1;
     }

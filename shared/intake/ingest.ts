@@ -12,6 +12,7 @@ import type { Screener } from '../screening/screen.js';
 import { buildAcknowledgement } from './ack.js';
 import { DocumentRun, type DocumentSummary } from './process.js';
 import { ackKey } from './object-key.js';
+import { cargoImpAcks, cargoImpMessageHeads } from '../formats/cargo-imp/ack.js';
 
 export interface IngestDeps {
   store: IntakeStore;
@@ -108,6 +109,16 @@ export async function ingestDocument(doc: DocumentObject, deps: IngestDeps): Pro
     JSON.stringify(buildAcknowledgement(doc, summary, at), null, 2),
     'application/json',
   );
+  if (summary.format === 'cargo-imp') {
+    // Cargo-IMP filers expect FMA/FNA text beside the JSON (shared/corpus/reference).
+    const heads = await cargoImpMessageHeads(deps.blobs.read(doc.bucket, doc.key));
+    await deps.blobs.write(
+      doc.bucket,
+      ackKey(doc.carrierId, doc.documentId, 'txt'),
+      cargoImpAcks(summary, heads),
+      'text/plain',
+    );
+  }
   await deps.store.completeDocument(doc.documentId, summary, at);
   return { outcome: 'processed', summary: { ...summary, queued } };
 }

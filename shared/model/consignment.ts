@@ -74,7 +74,15 @@ export function consignmentRef(c: Pick<Consignment, 'awb' | 'hawb' | 'parcelId'>
   return c.parcelId ?? c.hawb ?? c.awb ?? 'unknown';
 }
 
-/** Identity used for duplicate detection within one document. */
-export function identityKey(c: Pick<Consignment, 'kind' | 'awb' | 'hawb' | 'parcelId'>): string {
-  return [c.kind, c.awb ?? '', c.hawb ?? '', c.parcelId ?? ''].join('|');
+/**
+ * Identity used for duplicate detection within one document. The message family is part of it
+ * (an FWB and the FFM line of the same AWB are two records, not a repeat), and so is the line of
+ * a split-shipment part (one flight manifest may carry several parts of one AWB).
+ */
+export function identityKey(
+  c: Pick<Consignment, 'kind' | 'awb' | 'hawb' | 'parcelId' | 'extra' | 'totalPieces' | 'source'>,
+): string {
+  const messageType = typeof c.extra?.messageType === 'string' ? c.extra.messageType.slice(0, 4) : '';
+  const part = c.totalPieces !== undefined ? String(c.source.line) : '';
+  return `${c.kind}|${c.awb ?? ''}|${c.hawb ?? ''}|${c.parcelId ?? ''}|${messageType}|${part}`;
 }

@@ -46,6 +46,17 @@ export const VAGUE_TERMS = [
 
 const TERM_SET = new Set<string>(VAGUE_TERMS);
 
+/** Phrases that make a whole description vague wherever they stand ("CONSOLIDATION AS PER ATTACHED LIST"). */
+const VAGUE_PHRASES = [
+  'as per attached',
+  'as per invoice',
+  'as per manifest',
+  'as per list',
+  'said to contain',
+  'segun factura',
+  'ver anexo',
+];
+
 export function isVagueDescription(description: string): boolean {
   const text = description.trim().toLowerCase();
   if (text.length === 0) return true;
@@ -64,6 +75,7 @@ export function isVagueDescription(description: string): boolean {
     .replace(/\s+/g, ' ')
     .trim();
   if (TERM_SET.has(folded)) return true;
+  if (VAGUE_PHRASES.some((p) => folded.includes(p))) return true;
   // "GIFTS AND SAMPLES", "parts accessories": every word a stop word.
   const words = folded.split(' ').filter((w) => !['and', 'y', 'de', 'of', 'the', 'misc', '&'].includes(w));
   return words.length > 0 && words.every((w) => TERM_SET.has(w));

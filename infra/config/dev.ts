@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+import type { EnvironmentConfig } from './schema.js';
+
+/** Developer sandboxes: short retention, everything removable. */
+export const dev: z.input<typeof EnvironmentConfig> = {
+  envName: 'dev',
+  project: 'ManifestIntake',
+  retainData: false,
+  deletionProtection: false,
+  logRetentionDays: 7,
+  logLevel: 'DEBUG',
+  alarmEmail: 'manifest-intake-dev-alarms@example.com',
+  reviewThreshold: 50,
+  rawBucket: { noncurrentVersionExpirationDays: 7, accessLogExpirationDays: 14 },
+  ingest: { memorySize: 1024, timeoutSeconds: 60, batchSize: 5, maxConcurrency: 5, maxReceiveCount: 5 },
+  api: { memorySize: 512, timeoutSeconds: 10 },
+  reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 240 },
+};

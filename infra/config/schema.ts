@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export const EnvName = z.enum(ENVIRONMENTS);
+export type EnvName = z.infer<typeof EnvName>;
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+const LogRetentionDays = z
+  .number()
+  .int()
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    message: `log retention must be one of ${LOG_RETENTION_DAYS.join(', ')} days`,
+  });
+
+const FunctionSettings = z.object({
+  /** MB; Lambda allows 128–10240. */
+  memorySize: z.number().int().min(128).max(10_240),
+  timeoutSeconds: z.number().int().min(1).max(900),
+});
+export type FunctionSettings = z.infer<typeof FunctionSettings>;
+
+/**
+ * One environment's settings. Everything that differs between dev, staging and prod lives
+ * here, so stacks hold no `if (env === 'prod')`.
+ */
+export const EnvironmentConfig = z
+  .object({
+    envName: EnvName,
+    project: z.string().regex(/^[A-Za-z][A-Za-z0-9]{1,31}$/),
+    /** Optional deployment target; without it the stacks are environment-agnostic (offline synth). */
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .optional(),
+    /** Retain data stores (buckets, table, keys) when the stack is deleted. */
+    retainData: z.boolean(),
+    /** DynamoDB deletion protection. */
+    deletionProtection: z.boolean(),
+    logRetentionDays: LogRetentionDays,
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    alarmEmail: z.email(),
+    /** Risk score at or above which a consignment goes to review (handed to the ingest function). */
+    reviewThreshold: z.number().int().min(0).max(100),
+    rawBucket: z.object({
+      noncurrentVersionExpirationDays: z.number().int().min(1),
+      accessLogExpirationDays: z.number().int().min(1),
+    }),
+    ingest: FunctionSettings.extend({
+      /** SQS messages per invocation (S3 events: one object each). */
+      batchSize: z.number().int().min(1).max(10),
+      /** Upper bound on concurrent ingest invocations from the intake queue (SQS ESM allows ≥ 2). */
+      maxConcurrency: z.number().int().min(2).max(1000),
+      /** Deliveries before a message moves to the intake DLQ. */
+      maxReceiveCount: z.number().int().min(1).max(1000),
+    }),
+    /** Defaults for API functions the review stack adds later. */
+    api: FunctionSettings,
+    reviewQueue: z.object({
+      visibilityTimeoutSeconds: z.number().int().min(0).max(43_200),
+      maxReceiveCount: z.number().int().min(1).max(1000),
+      /** Alarm when the oldest pending review is older than this. */
+      oldestMessageAlarmMinutes: z.number().int().min(1),
+    }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    // A production environment that drops its data on stack deletion is a mistake, not a choice.
+    if (c.envName === 'prod' && (!c.retainData || !c.deletionProtection)) {
+      ctx.addIssue({ code: 'custom', message: 'prod must retain data and enable deletion protection' });
+    }
+  });
+export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;

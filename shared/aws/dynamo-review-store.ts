@@ -1,0 +1,339 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  ConsignmentReads,
+  DocumentRef,
+  EventPublisher,
+  RelatedConsignment,
+  ReviewStore,
+  ReviewSummary,
+} from '../review/ports.js';
+import type { AuditEntry, InstructionEvent, ReviewItem, ReviewStatus } from '../review/types.js';
+import { EVENT_DETAIL_TYPE, EVENT_SOURCE } from '../review/events.js';
+import { keys, partyKey } from '../store/keys.js';
+import type { StoredConsignment } from '../store/types.js';
+import { backoff, MAX_BATCH_ATTEMPTS } from './retry.js';
+
+/** Review-state attributes a transition may set or remove; the seed attributes are never rewritten. */
+const MUTABLE = [
+  'claimedBy',
+  'claimedAt',
+  'leaseUntil',
+  'decision',
+  'decidedBy',
+  'decidedAt',
+  'note',
+  'previousDecision',
+  'outbox',
+] as const;
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
+
+function strip<T>(item: Record<string, unknown>, extra: string[] = []): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item))
+    if (!KEY_ATTRIBUTES.includes(k) && !extra.includes(k)) out[k] = v;
+  return out as T;
+}
+
+function toItem(raw: Record<string, unknown>): ReviewItem {
+  const { consignmentId, ...rest } = strip<Record<string, unknown>>(raw, ['queued', 'type']);
+  return { ...rest, id: consignmentId as string } as ReviewItem;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error as { name?: string })?.name === 'ConditionalCheckFailedException'
+  );
+}
+
+/**
+ * Review items, audit trail and the reads of the show view, in the single table. Every review
+ * write is conditional on the version the caller read; audit entries are put-if-absent.
+ */
+export class DynamoReviewStore implements ReviewStore, ConsignmentReads {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(id: string): Promise<ReviewItem | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.review(id), ConsistentRead: true }),
+    );
+    return out.Item ? toItem(out.Item) : undefined;
+  }
+
+  async save(next: ReviewItem, expectedVersion: number): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
+    const values: Record<string, unknown> = {
+      ':status': next.status,
+      ':version': next.version,
+      ':expected': expectedVersion,
+      ...Object.fromEntries(
+        Object.entries(keys.reviewIndex(next.status, next.riskScore, next.createdAt, next.id)).map(
+          ([k, v]) => [`:${k}`, v],
+        ),
+      ),
+    };
+    const set = ['#status = :status', '#version = :version', 'gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'];
+    const remove: string[] = [];
+    for (const field of MUTABLE) {
+      names[`#${field}`] = field;
+      if (next[field] === undefined) remove.push(`#${field}`);
+      else {
+        set.push(`#${field} = :${field}`);
+        values[`:${field}`] = next[field];
+      }
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.review(next.id),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          // The race is decided here: only a writer that read the current version succeeds.
+          ConditionExpression: 'attribute_exists(pk) AND #version = :expected',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async appendAudit(id: string, entries: AuditEntry[]): Promise<void> {
+    for (const [n, entry] of entries.entries()) {
+      try {
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.audit(id, entry.version, n), type: 'AUDIT', ...entry },
+            // Append-only: an entry that is already there is never overwritten.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  async clearOutbox(id: string, version: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.review(id),
+          UpdateExpression: 'REMOVE outbox',
+          ConditionExpression: '#version = :v AND attribute_exists(outbox)',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':v': version },
+        }),
+      );
+    } catch (error) {
+      // A newer transition already replaced it (after flushing it): nothing to do.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async audit(id: string): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    for await (const raw of this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.review(id).pk, ':prefix': 'AUDIT#' },
+      ConsistentRead: true,
+    }))
+      entries.push(strip<AuditEntry>(raw, ['type']));
+    return entries;
+  }
+
+  async byStatus(status: ReviewStatus, options: { category?: string; limit: number }): Promise<ReviewItem[]> {
+    const items: ReviewItem[] = [];
+    for await (const raw of this.query({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': `REVIEW#${status}`,
+        ...(options.category ? { ':cat': options.category } : {}),
+      },
+      ...(options.category ? { FilterExpression: 'contains(categories, :cat)' } : {}),
+      Limit: Math.min(options.category ? 200 : options.limit, 1000),
+    })) {
+      items.push(toItem(raw));
+      if (items.length >= options.limit) break;
+    }
+    return items;
+  }
+
+  async *summaries(status: ReviewStatus): AsyncIterable<ReviewSummary> {
+    for await (const raw of this.query({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `REVIEW#${status}` },
+      ProjectionExpression: 'consignmentId, #s, createdAt, categories, leaseUntil',
+      ExpressionAttributeNames: { '#s': 'status' },
+    }))
+      yield toItem(raw);
+  }
+
+  async count(status: ReviewStatus): Promise<number> {
+    let total = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `REVIEW#${status}` },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      total += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return total;
+  }
+
+  async many(ids: string[]): Promise<ReviewItem[]> {
+    const found: ReviewItem[] = [];
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let pending: Record<string, unknown>[] = unique.slice(i, i + 100).map((id) => keys.review(id));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= MAX_BATCH_ATTEMPTS)
+          throw new Error(`DynamoDB left ${pending.length} reads unprocessed`);
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }),
+        );
+        for (const raw of out.Responses?.[this.tableName] ?? []) found.push(toItem(raw));
+        pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  }
+
+  // --- reads for the show view -----------------------------------------------------------------
+
+  async consignment(id: string): Promise<StoredConsignment | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.consignment(id) }));
+    return out.Item ? strip<StoredConsignment>(out.Item) : undefined;
+  }
+
+  async document(documentId: string): Promise<DocumentRef | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.document(documentId) }),
+    );
+    if (!out.Item) return undefined;
+    const { bucket, key, fileName } = out.Item as Record<string, string>;
+    if (!bucket || !key) return undefined;
+    return { documentId, bucket, key, fileName: fileName ?? key.split('/').pop() ?? documentId };
+  }
+
+  async related(c: StoredConsignment, limit: number): Promise<RelatedConsignment[]> {
+    const lookups: { index: string; pk: string; relation: RelatedConsignment['relation'] }[] = [];
+    if (c.awb) lookups.push({ index: 'gsi2', pk: `AWB#${c.awb}`, relation: 'same-master-awb' });
+    if (c.consignee?.name)
+      lookups.push({ index: 'gsi3', pk: `CNEE#${partyKey(c.consignee.name)}`, relation: 'same-consignee' });
+    const seen = new Set([c.id]);
+    const related: RelatedConsignment[] = [];
+    for (const lookup of lookups) {
+      let n = 0;
+      for await (const raw of this.query({
+        IndexName: lookup.index,
+        KeyConditionExpression: `${lookup.index}pk = :pk`,
+        ExpressionAttributeValues: { ':pk': lookup.pk },
+        ProjectionExpression: '#id, awb, hawb, parcelId, riskScore',
+        ExpressionAttributeNames: { '#id': 'id' },
+        Limit: limit + 1,
+      })) {
+        const r = raw as Omit<RelatedConsignment, 'relation'>;
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        related.push({
+          id: r.id,
+          awb: r.awb ?? null,
+          hawb: r.hawb ?? null,
+          parcelId: r.parcelId ?? null,
+          riskScore: r.riskScore ?? 0,
+          relation: lookup.relation,
+        });
+        if (++n >= limit) break;
+      }
+    }
+    return related;
+  }
+
+  private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, unknown>> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
+      );
+      for (const item of out.Items ?? []) yield item;
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+}
+
+/**
+ * Decision events kept in the table (the local stack has no EventBridge): one item per event id,
+ * put-if-absent, so a re-sent event is stored once. Listed newest first by `recent()`.
+ */
+export class DynamoEventStore implements EventPublisher {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async publish(event: InstructionEvent): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.event(event.eventId),
+            gsi1pk: 'EVENTS',
+            gsi1sk: `${event.issuedAt}#${event.eventId}`,
+            type: 'EVENT',
+            source: EVENT_SOURCE,
+            detailType: EVENT_DETAIL_TYPE,
+            detail: event,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async recent(limit = 50): Promise<InstructionEvent[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'EVENTS' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => i.detail as InstructionEvent);
+  }
+}

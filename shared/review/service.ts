@@ -1,0 +1,312 @@
+import { consignmentRef } from '../model/consignment.js';
+import type { StoredConsignment } from '../store/types.js';
+import { ReviewError } from './errors.js';
+import { authorize } from './permissions.js';
+import type { ConsignmentReads, DocumentLinks, DocumentRef, EventPublisher, ReviewStore } from './ports.js';
+import {
+  REVIEW_STATUSES,
+  type AuditEntry,
+  type Identity,
+  type ReviewItem,
+  type ReviewItemView,
+  type ReviewStatus,
+} from './types.js';
+import {
+  byPriority,
+  claim,
+  decide,
+  DEFAULT_LEASE_MS,
+  effectiveStatus,
+  leaseExpired,
+  reassign,
+  release,
+  reopen,
+  toView,
+  type Transition,
+} from './workflow.js';
+
+export interface ReviewServiceDeps {
+  store: ReviewStore;
+  reads: ConsignmentReads;
+  events: EventPublisher;
+  links: DocumentLinks;
+  now?: () => Date;
+  leaseMs?: number;
+  /** Told when a committed transition could not flush its audit/event yet (it stays in the outbox). */
+  onFlushError?: (error: unknown, item: ReviewItem) => void;
+}
+
+export interface ShowView {
+  item: ReviewItemView;
+  consignment: Omit<StoredConsignment, 'flags'> | null;
+  flags: StoredConsignment['flags'];
+  audit: Omit<AuditEntry, 'version'>[];
+  document: { documentId: string; fileName: string | null; downloadUrl: string | null };
+  related: { id: string; ref: string; relation: string; riskScore: number; status: ReviewStatus | null }[];
+}
+
+export interface QueueStats {
+  depth: number;
+  oldestAgeSeconds: number;
+  byStatus: Record<ReviewStatus, number>;
+  byCategory: Record<string, number>;
+}
+
+const CATEGORY_PATTERN = /^[a-z0-9-]{1,40}$/;
+/** IN_REVIEW items are few (one or two per reviewer); this bounds the read that finds expired leases. */
+const MAX_IN_REVIEW = 1000;
+const MAX_WRITE_ATTEMPTS = 5;
+const RELATED_LIMIT = 20;
+
+export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+
+function checkId(id: string): void {
+  if (!ID_PATTERN.test(id)) throw new ReviewError('NOT_FOUND', 'no such review item');
+}
+
+/**
+ * The review use cases. Every change goes read → pure transition → conditional write on the
+ * version read; a lost race re-reads and re-evaluates (so the loser of a claim race is told the
+ * item is now held). Audit entries and the decision event travel in the item's outbox, written
+ * with the transition, then appended/published; the next transition flushes a leftover outbox
+ * before it overwrites it, so the trail stays complete without multi-item transactions.
+ */
+export class ReviewService {
+  private readonly now: () => Date;
+  private readonly leaseMs: number;
+
+  constructor(private readonly deps: ReviewServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  async list(
+    viewer: Identity,
+    query: { status?: string; category?: string; limit?: string | number },
+  ): Promise<{ items: ReviewItemView[] }> {
+    authorize(viewer, 'list');
+    const status = query.status ?? 'PENDING';
+    if (!(REVIEW_STATUSES as readonly string[]).includes(status))
+      throw new ReviewError('INVALID_REQUEST', `status must be one of ${REVIEW_STATUSES.join(', ')}`);
+    if (query.category !== undefined && !CATEGORY_PATTERN.test(query.category))
+      throw new ReviewError('INVALID_REQUEST', 'category must be a flag category such as firearms');
+    const limit = query.limit === undefined ? 100 : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw new ReviewError('INVALID_REQUEST', 'limit must be 1 to 500');
+    const items = await this.candidates(status as ReviewStatus, query.category, limit);
+    const now = this.now();
+    return { items: items.map((i) => toView(i, viewer, now)) };
+  }
+
+  /** Items whose effective status (lease expiry applied) is `status`, in queue order. */
+  private async candidates(
+    status: ReviewStatus,
+    category: string | undefined,
+    limit: number,
+  ): Promise<ReviewItem[]> {
+    const now = this.now();
+    const cat = category ? { category } : {};
+    if (status === 'DECIDED') return this.deps.store.byStatus('DECIDED', { ...cat, limit });
+    const inReview = await this.deps.store.byStatus('IN_REVIEW', { ...cat, limit: MAX_IN_REVIEW });
+    if (status === 'IN_REVIEW') return inReview.filter((i) => !leaseExpired(i, now)).slice(0, limit);
+    const pending = await this.deps.store.byStatus('PENDING', { ...cat, limit });
+    return [...pending, ...inReview.filter((i) => leaseExpired(i, now))].sort(byPriority).slice(0, limit);
+  }
+
+  async stats(viewer: Identity): Promise<QueueStats> {
+    authorize(viewer, 'stats');
+    const now = this.now();
+    const byStatus: Record<ReviewStatus, number> = { PENDING: 0, IN_REVIEW: 0, DECIDED: 0 };
+    const byCategory: Record<string, number> = {};
+    let oldest = now.getTime();
+    for (const status of ['PENDING', 'IN_REVIEW'] as const) {
+      for await (const s of this.deps.store.summaries(status)) {
+        const effective = effectiveStatus({ ...s, status } as ReviewItem, now);
+        byStatus[effective] += 1;
+        if (effective !== 'PENDING') continue;
+        oldest = Math.min(oldest, Date.parse(s.createdAt));
+        for (const c of s.categories) byCategory[c] = (byCategory[c] ?? 0) + 1;
+      }
+    }
+    byStatus.DECIDED = await this.deps.store.count('DECIDED');
+    return {
+      depth: byStatus.PENDING,
+      oldestAgeSeconds: Math.max(0, Math.floor((now.getTime() - oldest) / 1000)),
+      byStatus,
+      byCategory,
+    };
+  }
+
+  async show(viewer: Identity, id: string, request: { origin: string }): Promise<ShowView> {
+    authorize(viewer, 'show');
+    checkId(id);
+    const item = await this.deps.store.get(id);
+    if (!item) throw new ReviewError('NOT_FOUND', `no review item ${id}`);
+    // A trail left behind by an interrupted write is completed before it is shown.
+    await this.flush(item);
+    const [stored, audit, doc] = await Promise.all([
+      this.deps.reads.consignment(id),
+      this.deps.store.audit(id),
+      this.deps.reads.document(item.documentId),
+    ]);
+    const now = this.now();
+    let related: ShowView['related'] = [];
+    if (stored) {
+      const found = await this.deps.reads.related(stored, RELATED_LIMIT);
+      const reviews = new Map((await this.deps.store.many(found.map((r) => r.id))).map((r) => [r.id, r]));
+      related = found.map((r) => {
+        const review = reviews.get(r.id);
+        return {
+          id: r.id,
+          ref: consignmentRef(r),
+          relation: r.relation,
+          riskScore: r.riskScore,
+          status: review ? effectiveStatus(review, now) : null,
+        };
+      });
+    }
+    const { flags = [], ...consignment } = stored ?? ({} as Partial<StoredConsignment>);
+    return {
+      item: toView(item, viewer, now),
+      consignment: stored ? (consignment as Omit<StoredConsignment, 'flags'>) : null,
+      flags,
+      audit: audit.map(({ version: _v, ...entry }) => entry),
+      document: {
+        documentId: item.documentId,
+        fileName: doc?.fileName ?? null,
+        downloadUrl: doc ? await this.deps.links.downloadUrl(doc, request) : null,
+      },
+      related,
+    };
+  }
+
+  /** Where to fetch a document's original (presigned in the cloud, signed local link locally). */
+  async download(
+    viewer: Identity,
+    documentId: string,
+    request: { origin: string },
+  ): Promise<{ doc: DocumentRef; url: string }> {
+    authorize(viewer, 'download');
+    const doc = await this.document(documentId);
+    return { doc, url: await this.deps.links.downloadUrl(doc, request) };
+  }
+
+  async document(documentId: string): Promise<DocumentRef> {
+    if (!ID_PATTERN.test(documentId)) throw new ReviewError('NOT_FOUND', 'no such document');
+    const doc = await this.deps.reads.document(documentId);
+    if (!doc) throw new ReviewError('NOT_FOUND', `no document ${documentId}`);
+    return doc;
+  }
+
+  async claim(viewer: Identity, id: string): Promise<ReviewItemView> {
+    authorize(viewer, 'claim');
+    return this.view(viewer, await this.mutate(id, (item, now) => claim(item, viewer, now, this.leaseMs)));
+  }
+
+  /** Claims the highest-priority pending item (optionally of one category); losers of a race move on to the next. */
+  async claimNext(viewer: Identity, input: { category?: unknown }): Promise<ReviewItemView> {
+    authorize(viewer, 'claim');
+    const category = input.category ?? undefined;
+    if (category !== undefined && (typeof category !== 'string' || !CATEGORY_PATTERN.test(category)))
+      throw new ReviewError('INVALID_REQUEST', 'category must be a flag category such as firearms');
+    for (let round = 0; round < 3; round++) {
+      const candidates = await this.candidates('PENDING', category, 25);
+      if (candidates.length === 0) break;
+      for (const candidate of candidates) {
+        try {
+          return this.view(
+            viewer,
+            await this.mutate(candidate.id, (item, now) => claim(item, viewer, now, this.leaseMs)),
+          );
+        } catch (error) {
+          if (
+            error instanceof ReviewError &&
+            (error.code === 'HELD_BY_OTHER' || error.code === 'ALREADY_DECIDED')
+          )
+            continue;
+          throw error;
+        }
+      }
+    }
+    throw new ReviewError('NOTHING_PENDING', category ? `no pending ${category} items` : 'no pending items');
+  }
+
+  async decide(
+    viewer: Identity,
+    id: string,
+    input: { decision?: unknown; note?: unknown },
+  ): Promise<ReviewItemView> {
+    authorize(viewer, 'decide');
+    checkId(id);
+    const stored = await this.deps.reads.consignment(id);
+    const ids = { awb: stored?.awb ?? null, hawb: stored?.hawb ?? null, parcelId: stored?.parcelId ?? null };
+    return this.view(
+      viewer,
+      await this.mutate(id, (item, now) =>
+        decide(item, viewer, now, { decision: input.decision, note: input.note }, ids),
+      ),
+    );
+  }
+
+  async release(viewer: Identity, id: string, input: { note?: unknown }): Promise<ReviewItemView> {
+    authorize(viewer, 'release');
+    return this.view(viewer, await this.mutate(id, (item, now) => release(item, viewer, now, input.note)));
+  }
+
+  async reassign(
+    viewer: Identity,
+    id: string,
+    input: { to?: unknown; note?: unknown },
+  ): Promise<ReviewItemView> {
+    authorize(viewer, 'reassign');
+    return this.view(
+      viewer,
+      await this.mutate(id, (item, now) => reassign(item, viewer, now, input.to, input.note, this.leaseMs)),
+    );
+  }
+
+  async reopen(viewer: Identity, id: string, input: { note?: unknown }): Promise<ReviewItemView> {
+    authorize(viewer, 'reopen');
+    return this.view(viewer, await this.mutate(id, (item, now) => reopen(item, viewer, now, input.note)));
+  }
+
+  private view(viewer: Identity, item: ReviewItem): ReviewItemView {
+    return toView(item, viewer, this.now());
+  }
+
+  private async mutate(
+    id: string,
+    transition: (item: ReviewItem, now: Date) => Transition,
+  ): Promise<ReviewItem> {
+    checkId(id);
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const item = await this.deps.store.get(id);
+      if (!item) throw new ReviewError('NOT_FOUND', `no review item ${id}`);
+      // Never overwrite an outbox that was not flushed: its audit entries would be lost.
+      await this.flush(item);
+      const t = transition(item, this.now());
+      const next: ReviewItem = {
+        ...t.next,
+        outbox: { version: t.next.version, audit: t.audit, ...(t.event ? { event: t.event } : {}) },
+      };
+      if (!(await this.deps.store.save(next, item.version))) continue; // someone else wrote first: look again
+      try {
+        await this.flush(next);
+      } catch (error) {
+        // The transition is committed; its outbox stays on the item and the next reader completes it.
+        this.deps.onFlushError?.(error, next);
+      }
+      const { outbox: _o, ...saved } = next;
+      return saved;
+    }
+    throw new ReviewError('CONFLICT', `${id} kept changing while we tried to update it; try again`);
+  }
+
+  private async flush(item: ReviewItem): Promise<void> {
+    const box = item.outbox;
+    if (!box) return;
+    await this.deps.store.appendAudit(item.id, box.audit);
+    if (box.event) await this.deps.events.publish(box.event);
+    await this.deps.store.clearOutbox(item.id, box.version);
+  }
+}

@@ -1,0 +1,475 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../infra/config/index.js';
+import { only, resourcesOf, synthEnv, type SynthesizedEnv } from './synth.js';
+
+const dev = loadConfig('dev');
+let env: SynthesizedEnv;
+
+beforeAll(() => {
+  env = synthEnv('dev');
+});
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOfStatement = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+/** A CloudFormation value flattened to text, enough to compare ARN shapes. */
+const flat = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o['Fn::Join']))
+      return (o['Fn::Join'][1] as unknown[]).map(flat).join(o['Fn::Join'][0] as string);
+    if (o.Ref !== undefined) return `<${String(o.Ref)}>`;
+    if (Array.isArray(o['Fn::GetAtt'])) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (o['Fn::ImportValue'] !== undefined) return `<import ${flat(o['Fn::ImportValue'])}>`;
+  }
+  return JSON.stringify(v);
+};
+
+/** Resolves `{Fn::ImportValue}` against the exports of another stack's template. */
+function exportedValue(template: { toJSON(): unknown }, importValue: unknown): unknown {
+  const name = (importValue as { 'Fn::ImportValue': string })['Fn::ImportValue'];
+  const outputs = (
+    template.toJSON() as { Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> }
+  ).Outputs;
+  const found = Object.values(outputs ?? {}).find((o) => o.Export?.Name === name);
+  if (!found) throw new Error(`no export named ${name}`);
+  return found.Value;
+}
+
+// The BucketNotificationsHandler (CDK's provider) is also an AWS::Lambda::Function: pick ours by its code.
+const ingestFunction = () => {
+  const fns = resourcesOf(env.intake, 'AWS::Lambda::Function');
+  const entry = Object.entries(fns).find(([id]) => id.startsWith('IngestHandler'));
+  if (!entry) throw new Error('no ingest function');
+  return { id: entry[0], resource: entry[1], props: entry[1].Properties as Record<string, unknown> };
+};
+
+describe('stage layout', () => {
+  it('names the stacks <stage>-Storage, -Review, -Intake, -Observability', () => {
+    const { stage } = env;
+    expect(stage.stageName).toBe('ManifestIntake-dev');
+    expect([stage.storage, stage.review, stage.intake, stage.observability].map((s) => s.stackName)).toEqual([
+      'ManifestIntake-dev-Storage',
+      'ManifestIntake-dev-Review',
+      'ManifestIntake-dev-Intake',
+      'ManifestIntake-dev-Observability',
+    ]);
+  });
+
+  it('tags every stack and its resources with project and environment', () => {
+    for (const stack of [env.stage.storage, env.stage.review, env.stage.intake, env.stage.observability]) {
+      expect(stack.tags.tagValues()).toMatchObject({ Project: 'ManifestIntake', Environment: 'dev' });
+    }
+    env.storage.hasResourceProperties('AWS::S3::Bucket', {
+      Tags: Match.arrayWith([
+        { Key: 'Environment', Value: 'dev' },
+        { Key: 'Project', Value: 'ManifestIntake' },
+      ]),
+    });
+    env.intake.hasResourceProperties('AWS::Lambda::Function', {
+      Tags: Match.arrayWith([{ Key: 'Environment', Value: 'dev' }]),
+    });
+  });
+});
+
+describe('raw-document bucket', () => {
+  const raw = () => {
+    const buckets = resourcesOf(env.storage, 'AWS::S3::Bucket');
+    const entry = Object.entries(buckets).find(([id]) => id.startsWith('RawDocuments'));
+    if (!entry) throw new Error('no RawDocuments bucket');
+    return { id: entry[0], props: entry[1].Properties as Record<string, unknown> };
+  };
+
+  it('is encrypted with the customer managed data key, versioned, private and owner-enforced', () => {
+    const { props } = raw();
+    const key = only(env.storage, 'AWS::KMS::Key');
+    expect(props).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [key.id, 'Arn'] },
+            },
+          },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    expect(key.resource.Properties).toMatchObject({ EnableKeyRotation: true });
+  });
+
+  it('logs access to the log bucket and expires old versions', () => {
+    const { props } = raw();
+    const logBucket = Object.keys(resourcesOf(env.storage, 'AWS::S3::Bucket')).find((id) =>
+      id.startsWith('AccessLogs'),
+    );
+    expect(props.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: logBucket },
+      LogFilePrefix: 'raw-documents/',
+    });
+    expect(props.LifecycleConfiguration).toMatchObject({
+      Rules: [
+        expect.objectContaining({
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: dev.rawBucket.noncurrentVersionExpirationDays },
+        }),
+      ],
+    });
+  });
+
+  it('denies every request that is not TLS', () => {
+    const { id } = raw();
+    env.storage.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('is removed with a dev stack', () => {
+    expect(env.storage.toJSON()).toMatchObject({ Resources: { [raw().id]: { DeletionPolicy: 'Delete' } } });
+  });
+});
+
+describe('intake path', () => {
+  it('notifies the intake queue of ObjectCreated under incoming/ only', () => {
+    const { resource } = only(env.intake, 'Custom::S3BucketNotifications');
+    const queue = Object.keys(resourcesOf(env.intake, 'AWS::SQS::Queue')).find((id) =>
+      id.startsWith('IntakeQueue'),
+    );
+    const config = (resource.Properties as { NotificationConfiguration: Record<string, unknown[]> })
+      .NotificationConfiguration;
+    expect(Object.keys(config)).toEqual(['QueueConfigurations']);
+    expect(config.QueueConfigurations).toEqual([
+      {
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'incoming/' }] } },
+        QueueArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      },
+    ]);
+    // The notification names the storage stack's bucket.
+    const bucket = Object.values(resourcesOf(env.storage, 'AWS::S3::Bucket')).find(
+      (b) => (b.Properties as { BucketName?: unknown }).BucketName !== undefined,
+    );
+    expect((resource.Properties as { BucketName: unknown }).BucketName).toEqual(
+      (bucket?.Properties as { BucketName: unknown }).BucketName,
+    );
+  });
+
+  it('lets S3 send to the CMK-encrypted intake queue, for that bucket only', () => {
+    const queues = resourcesOf(env.intake, 'AWS::SQS::Queue');
+    const queueId = Object.keys(queues).find((id) => id.startsWith('IntakeQueue'))!;
+    const key = only(env.intake, 'AWS::KMS::Key');
+    expect(queues[queueId]!.Properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [key.id, 'Arn'] } });
+    const keyStatements = (key.resource.Properties as { KeyPolicy: { Statement: Statement[] } }).KeyPolicy
+      .Statement;
+    expect(
+      keyStatements.some(
+        (s) =>
+          (s as unknown as { Principal?: { Service?: string } }).Principal?.Service === 's3.amazonaws.com' &&
+          actionsOf(s).includes('kms:Decrypt'),
+      ),
+    ).toBe(true);
+    env.intake.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Condition: { ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has a DLQ for every queue, and every queue is encrypted and TLS-only', () => {
+    for (const template of [env.intake, env.review]) {
+      const queues = resourcesOf(template, 'AWS::SQS::Queue');
+      const ids = Object.keys(queues);
+      expect(ids).toHaveLength(2);
+      const main = ids.find((id) => !id.includes('Dlq'))!;
+      const dlq = ids.find((id) => id.includes('Dlq'))!;
+      expect(queues[main]!.Properties).toMatchObject({
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
+      });
+      for (const id of ids) {
+        expect(queues[id]!.Properties).toHaveProperty('KmsMasterKeyId');
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    }
+  });
+
+  it('feeds the ingest function with partial batch failures, visibility ≥ 6 × its timeout', () => {
+    const fn = ingestFunction();
+    const mapping = only(env.intake, 'AWS::Lambda::EventSourceMapping').resource.Properties as Record<
+      string,
+      unknown
+    >;
+    const queues = resourcesOf(env.intake, 'AWS::SQS::Queue');
+    const queueId = Object.keys(queues).find((id) => id.startsWith('IntakeQueue'))!;
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: fn.id },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: dev.ingest.batchSize,
+    });
+    const timeout = (fn.props as { Timeout: number }).Timeout;
+    const visibility = (queues[queueId]!.Properties as { VisibilityTimeout: number }).VisibilityTimeout;
+    expect(timeout).toBe(dev.ingest.timeoutSeconds);
+    expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+  });
+});
+
+describe('ingest function', () => {
+  it('runs nodejs22.x on arm64 with active tracing and its own log group', () => {
+    const { props } = ingestFunction();
+    const logGroup = only(env.intake, 'AWS::Logs::LogGroup');
+    expect(props).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Handler: 'index.handler',
+      MemorySize: dev.ingest.memorySize,
+      LoggingConfig: { LogGroup: { Ref: logGroup.id } },
+    });
+    expect(logGroup.resource.Properties).toMatchObject({ RetentionInDays: dev.logRetentionDays });
+  });
+
+  it('gets its table, review queue and bucket from the environment, plus the Powertools settings', () => {
+    const vars = (ingestFunction().props.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(vars).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'ingest',
+      POWERTOOLS_LOG_LEVEL: dev.logLevel,
+      POWERTOOLS_METRICS_NAMESPACE: 'ManifestIntake',
+    });
+    // Cross-stack values arrive as imports of the storage and review stacks' exports.
+    const tableId = only(env.storage, 'AWS::DynamoDB::Table').id;
+    expect(exportedValue(env.storage, vars.TABLE_NAME)).toEqual({ Ref: tableId });
+    const reviewQueueId = Object.keys(resourcesOf(env.review, 'AWS::SQS::Queue')).find(
+      (id) => !id.includes('Dlq'),
+    );
+    expect(exportedValue(env.review, vars.REVIEW_QUEUE_URL)).toEqual({ Ref: reviewQueueId });
+    expect(flat(vars.RAW_BUCKET)).toBe('manifest-intake-dev-raw-<AWS::AccountId>-<AWS::Region>');
+  });
+
+  it('is an ESM bundle with source maps, built into the assembly', () => {
+    const { resource } = ingestFunction();
+    const assetPath = (resource.Metadata as Record<string, string> | undefined)?.['aws:asset:path'];
+    // Asset metadata is what the CLI turns on; without it the assets manifest still names the folder.
+    const dir = assetPath
+      ? join(env.outdir, 'assembly-ManifestIntake-dev', assetPath)
+      : join(
+          env.outdir,
+          `asset.${String((resource.Properties as { Code: { S3Key: string } }).Code.S3Key).replace(/\.zip$/, '')}`,
+        );
+    expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    const head = readFileSync(join(dir, 'index.mjs'), 'utf8').slice(0, 300);
+    expect(head).toContain('createRequire');
+    expect(head).toContain('import.meta.url');
+  });
+});
+
+describe('ingest permissions', () => {
+  const statements = () => {
+    const role = Object.keys(resourcesOf(env.intake, 'AWS::IAM::Role')).find((id) =>
+      id.startsWith('IngestRole'),
+    )!;
+    const policies = Object.values(resourcesOf(env.intake, 'AWS::IAM::Policy')).filter((p) =>
+      (p.Properties as { Roles: unknown[] }).Roles.some((r) => (r as { Ref?: string }).Ref === role),
+    );
+    return {
+      role: resourcesOf(env.intake, 'AWS::IAM::Role')[role]!,
+      statements: policies.flatMap(
+        (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+      ),
+    };
+  };
+
+  it('has no wildcard actions and no AWS managed policies', () => {
+    const { role, statements: all } = statements();
+    expect((role.Properties as { ManagedPolicyArns?: unknown }).ManagedPolicyArns).toBeUndefined();
+    expect(all.length).toBeGreaterThan(0);
+    for (const s of all) {
+      expect(s.Effect).toBe('Allow');
+      for (const action of actionsOf(s)) expect(action).not.toContain('*');
+    }
+  });
+
+  it('uses Resource "*" only for X-Ray', () => {
+    for (const s of statements().statements) {
+      if (resourcesOfStatement(s).includes('*')) {
+        expect(actionsOf(s).every((a) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+  });
+
+  it('reads objects under incoming/ and writes under ack/, nothing else in S3', () => {
+    const s3 = statements().statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const grants = s3.map((s) => ({ actions: actionsOf(s), resources: resourcesOfStatement(s).map(flat) }));
+    const bucketArn = 'arn:<AWS::Partition>:s3:::manifest-intake-dev-raw-<AWS::AccountId>-<AWS::Region>';
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        { actions: ['s3:GetObject'], resources: [`${bucketArn}/incoming/*`] },
+        { actions: ['s3:PutObject'], resources: [`${bucketArn}/ack/*`] },
+      ]),
+    );
+    expect(grants).toHaveLength(2);
+  });
+
+  it('uses the table data plane only, on the table itself', () => {
+    const dynamo = statements().statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    const allowed = new Set([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:Query',
+    ]);
+    for (const action of actionsOf(dynamo[0]!)) expect(allowed.has(action)).toBe(true);
+    const tableId = only(env.storage, 'AWS::DynamoDB::Table').id;
+    const [resource] = resourcesOfStatement(dynamo[0]!);
+    expect(exportedValue(env.storage, resource)).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+  });
+
+  it('may send to the review queue and consume the intake queue', () => {
+    const all = statements().statements;
+    const send = all.find((s) => actionsOf(s).includes('sqs:SendMessage'))!;
+    const reviewQueueId = Object.keys(resourcesOf(env.review, 'AWS::SQS::Queue')).find(
+      (id) => !id.includes('Dlq'),
+    );
+    expect(exportedValue(env.review, resourcesOfStatement(send)[0])).toEqual({
+      'Fn::GetAtt': [reviewQueueId, 'Arn'],
+    });
+    const intakeQueueId = Object.keys(resourcesOf(env.intake, 'AWS::SQS::Queue')).find((id) =>
+      id.startsWith('IntakeQueue'),
+    );
+    const consume = all.find((s) => actionsOf(s).includes('sqs:ReceiveMessage'))!;
+    expect(actionsOf(consume)).toEqual(
+      expect.arrayContaining(['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+    );
+    expect(resourcesOfStatement(consume)).toEqual([{ 'Fn::GetAtt': [intakeQueueId, 'Arn'] }]);
+  });
+});
+
+describe('table', () => {
+  it('has pk/sk and three all-projected string GSIs, PITR, the CMK and on-demand billing', () => {
+    const key = only(env.storage, 'AWS::KMS::Key');
+    const S = (name: string) => ({ AttributeName: name, AttributeType: 'S' });
+    const props = only(env.storage, 'AWS::DynamoDB::Table').resource.Properties as Record<string, unknown>;
+    expect(props).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: { 'Fn::GetAtt': [key.id, 'Arn'] },
+      },
+      DeletionProtectionEnabled: false,
+    });
+    expect(props.AttributeDefinitions).toEqual(
+      expect.arrayContaining(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map(S)),
+    );
+    expect(props.GlobalSecondaryIndexes).toEqual(
+      [1, 2, 3].map((n) => ({
+        IndexName: `gsi${n}`,
+        KeySchema: [
+          { AttributeName: `gsi${n}pk`, KeyType: 'HASH' },
+          { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+  });
+});
+
+describe('observability', () => {
+  it('sends alarms to an encrypted, TLS-only topic with the configured e-mail', () => {
+    const topic = only(env.observability, 'AWS::SNS::Topic');
+    expect(topic.resource.Properties).toHaveProperty('KmsMasterKeyId');
+    env.observability.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: dev.alarmEmail,
+      TopicArn: { Ref: topic.id },
+    });
+    env.observability.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    // CloudWatch may use the topic's key; otherwise alarm notifications are silently dropped.
+    const key = only(env.observability, 'AWS::KMS::Key').resource.Properties as {
+      KeyPolicy: { Statement: { Principal?: { Service?: string } }[] };
+    };
+    expect(key.KeyPolicy.Statement.some((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com')).toBe(
+      true,
+    );
+  });
+
+  it('alarms on both DLQs, ingest errors and throttles, and the review backlog age', () => {
+    const alarms = Object.values(resourcesOf(env.observability, 'AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties as Record<string, unknown>,
+    );
+    const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+    expect(byMetric('Errors')).toHaveLength(1);
+    expect(byMetric('Throttles')).toHaveLength(1);
+    expect(byMetric('ApproximateAgeOfOldestMessage')).toEqual([
+      expect.objectContaining({ Threshold: dev.reviewQueue.oldestMessageAlarmMinutes * 60 }),
+    ]);
+    const topicId = only(env.observability, 'AWS::SNS::Topic').id;
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
+    // The DLQ alarms watch the DLQs (by exported queue name), not the main queues.
+    const dlqNames = byMetric('ApproximateNumberOfMessagesVisible').map((a) =>
+      flat((a.Dimensions as { Value: unknown }[])[0]!.Value),
+    );
+    expect(dlqNames.every((n) => /Dlq/.test(n))).toBe(true);
+  });
+
+  it('has a dashboard', () => {
+    env.observability.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: 'ManifestIntake-dev',
+    });
+  });
+});
