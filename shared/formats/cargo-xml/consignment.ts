@@ -1,0 +1,510 @@
+import type { ConsignmentDraft, Party } from '../../model/consignment.js';
+import { issue, type Issue } from '../../model/issues.js';
+import type { DraftRecord } from '../types.js';
+
+/** One element's direct text child, with the attributes and line it came from. */
+export interface Leaf {
+  text: string;
+  attrs: Record<string, string>;
+  line: number;
+}
+
+/** An open element while streaming: only its direct leaf children are kept (bounded). */
+export interface Frame {
+  local: string;
+  line: number;
+  attrs: Record<string, string>;
+  text: string;
+  hasChildren: boolean;
+  /** Created on the first leaf child: most elements have none. */
+  fields: Map<string, Leaf> | undefined;
+}
+
+const NO_FIELDS: ReadonlyMap<string, Leaf> = new Map();
+
+/** Per-record list caps: one hostile consignment must not grow without bound. */
+const MAX_LIST = 200;
+
+interface Measure {
+  value: string;
+  unit: string | undefined;
+  line: number;
+}
+
+interface PartyAcc {
+  line: number;
+  nameLine?: number;
+  addressLine?: number;
+  countryLine?: number;
+  name?: string;
+  street?: string;
+  city?: string;
+  postcode?: string;
+  country?: string;
+  role?: string;
+}
+
+/** An OCI entry, in the Cargo-IMP reader's shape: IncludedCustomsNote maps field for field. */
+export interface Oci {
+  country: string | null;
+  info: string | null;
+  control: string | null;
+  text: string;
+}
+
+const PARTY_ELEMENTS: Record<string, 'shipper' | 'consignee' | 'notify' | 'associated'> = {
+  ConsignorParty: 'shipper',
+  ConsigneeParty: 'consignee',
+  NotifyParty: 'notify',
+  AssociatedParty: 'associated',
+};
+
+const ITEM_ELEMENTS = new Set(['IncludedMasterConsignmentItem', 'IncludedHouseConsignmentItem']);
+
+function leafOf(frame: Frame): Leaf {
+  return { text: frame.text, attrs: frame.attrs, line: frame.line };
+}
+
+function measureOf(frame: Frame): Measure {
+  return { value: frame.text.trim(), unit: frame.attrs.unitCode, line: frame.line };
+}
+
+function push<T>(list: T[], value: T): void {
+  if (list.length < MAX_LIST) list.push(value);
+}
+
+function clean(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t === '' ? undefined : t;
+}
+
+/**
+ * Collects one consignment element (an XFWB MasterConsignment, an XFZB/XFHL
+ * IncludedHouseConsignment or an XFFM IncludedMasterConsignment) from close events,
+ * addressed by the path of local names below the consignment element.
+ */
+export class ConsignmentCollector {
+  id?: Leaf;
+  awb?: Leaf;
+  totalWeight?: Measure;
+  grossWeight?: Measure;
+  itemWeights: Measure[] = [];
+  totalPieces?: Leaf;
+  pieceQuantity?: Leaf;
+  itemPieces: Leaf[] = [];
+  summary?: Leaf;
+  natures: Leaf[] = [];
+  hsCodes: Leaf[] = [];
+  parties: Partial<Record<'shipper' | 'consignee' | 'notify', PartyAcc>> = {};
+  origin?: Leaf;
+  destination?: Leaf;
+  specialHandling: string[] = [];
+  declared?: Leaf;
+  nilCustomsValue = false;
+  volume?: Measure;
+  split?: string;
+  oci: Oci[] = [];
+  osi: string[] = [];
+  movements: string[] = [];
+  ulds: string[] = [];
+  private readonly pendingAddress = new Map<string, ReadonlyMap<string, Leaf>>();
+  private pendingUldOwner: string | undefined;
+
+  constructor(readonly line: number) {}
+
+  /** `path` runs from the consignment element's child down to the element being closed. */
+  onClose(path: string[], frame: Frame): void {
+    const n = path.length;
+    const last = path[n - 1]!;
+    const text = frame.text;
+    const fields = frame.fields ?? NO_FIELDS;
+
+    const itemAt = path.findIndex((p) => ITEM_ELEMENTS.has(p));
+    if (itemAt >= 0) {
+      const rel = path.slice(itemAt + 1).join('/');
+      if (rel === 'TypeCode' && text.trim()) push(this.hsCodes, leafOf(frame));
+      else if (rel === 'GrossWeightMeasure') push(this.itemWeights, measureOf(frame));
+      else if (rel === 'PieceQuantity') push(this.itemPieces, leafOf(frame));
+      else if (rel === 'NatureIdentificationTransportCargo/Identification' && text.trim())
+        push(this.natures, leafOf(frame));
+      else if (rel === 'AssociatedUnitLoadTransportEquipment') this.uld(fields);
+      else if (rel === 'AssociatedUnitLoadTransportEquipment/OperatingParty/PrimaryID')
+        this.pendingUldOwner = text.trim();
+      return;
+    }
+    if (path.join('/') === 'AssociatedUnitLoadTransportEquipment/OperatingParty/PrimaryID') {
+      this.pendingUldOwner = text.trim();
+      return;
+    }
+
+    const partyKind = PARTY_ELEMENTS[path[0]!];
+    if (partyKind) {
+      if (n === 1) this.closeParty(partyKind, frame);
+      else if (last === 'PostalStructuredAddress' || last === 'FreightForwarderAddress')
+        this.pendingAddress.set(path[0]!, fields);
+      return;
+    }
+
+    if (n === 1) {
+      switch (last) {
+        case 'ID':
+          this.id = leafOf(frame);
+          break;
+        case 'IncludedTareGrossWeightMeasure':
+        case 'TotalGrossWeightMeasure':
+          this.totalWeight ??= measureOf(frame);
+          break;
+        case 'GrossWeightMeasure':
+          this.grossWeight ??= measureOf(frame);
+          break;
+        case 'GrossVolumeMeasure':
+          this.volume ??= measureOf(frame);
+          break;
+        case 'TotalPieceQuantity':
+          this.totalPieces = leafOf(frame);
+          break;
+        case 'PieceQuantity':
+          this.pieceQuantity = leafOf(frame);
+          break;
+        case 'SummaryDescription':
+          if (text.trim()) this.summary = leafOf(frame);
+          break;
+        case 'TransportSplitDescription':
+          this.split = text.trim().toUpperCase();
+          break;
+        case 'DeclaredValueForCustomsAmount':
+          this.declared = leafOf(frame);
+          break;
+        case 'NilCustomsValueIndicator':
+          this.nilCustomsValue = text.trim().toLowerCase() === 'true';
+          break;
+        case 'IncludedCustomsNote': {
+          const value = (name: string) => fields.get(name)?.text.trim() || null;
+          push(this.oci, {
+            country: value('CountryID'),
+            info: value('SubjectCode'),
+            control: value('ContentCode'),
+            text: clean(fields.get('Content')?.text) ?? '',
+          });
+          break;
+        }
+        case 'AssociatedUnitLoadTransportEquipment':
+          this.uld(fields);
+          break;
+      }
+      return;
+    }
+
+    switch (path.join('/')) {
+      case 'TransportContractDocument/ID':
+        this.awb = leafOf(frame);
+        break;
+      case 'OriginLocation/ID':
+        this.origin = leafOf(frame);
+        break;
+      case 'FinalDestinationLocation/ID':
+        this.destination = leafOf(frame);
+        break;
+      case 'HandlingSPHInstructions/DescriptionCode':
+        if (text.trim()) push(this.specialHandling, text.trim());
+        break;
+      case 'HandlingOSIInstructions/Description': {
+        const osi = clean(text);
+        if (osi) push(this.osi, osi);
+        break;
+      }
+      case 'SpecifiedLogisticsTransportMovement/ID':
+        if (text.trim()) push(this.movements, text.trim());
+        break;
+    }
+  }
+
+  private uld(fields: ReadonlyMap<string, Leaf>): void {
+    const type = fields.get('CharacteristicCode')?.text.trim() ?? '';
+    const id = fields.get('ID')?.text.trim() ?? '';
+    // ULD id as in Cargo-IMP: type, serial, owner (e.g. PMC1337XX).
+    if (type || id) push(this.ulds, `${type}${id}${this.pendingUldOwner ?? ''}`);
+    this.pendingUldOwner = undefined;
+  }
+
+  private closeParty(kind: 'shipper' | 'consignee' | 'notify' | 'associated', frame: Frame): void {
+    const f = frame.fields ?? NO_FIELDS;
+    const address = this.pendingAddress.get(frame.local) ?? NO_FIELDS;
+    this.pendingAddress.delete(frame.local);
+    const street = address.get('StreetName') ?? address.get('PostOfficeBox');
+    const acc: PartyAcc = {
+      line: frame.line,
+      nameLine: f.get('Name')?.line,
+      addressLine: street?.line,
+      countryLine: address.get('CountryID')?.line,
+      name: clean(f.get('Name')?.text),
+      street: clean(street?.text),
+      city: clean(address.get('CityName')?.text),
+      postcode: clean(address.get('PostcodeCode')?.text),
+      country: clean(address.get('CountryID')?.text),
+      role: clean(f.get('RoleCode')?.text ?? f.get('Role')?.text),
+    };
+    if (kind === 'associated') {
+      // XFWB carries the notify party as an AssociatedParty with role code NI.
+      const role = (acc.role ?? '').toUpperCase();
+      if (role === 'NI' || role === 'NFY' || role.includes('NOTIFY')) this.parties.notify ??= acc;
+      return;
+    }
+    this.parties[kind] ??= acc;
+  }
+}
+
+/** Document-level context a consignment is read in: header, master (for houses), flight (XFFM). */
+export interface XmlContext {
+  family: 'waybill' | 'house' | 'manifest' | 'flight';
+  typeCode?: string;
+  headerId?: Leaf;
+  masterAwb?: Leaf;
+  masterOrigin?: Leaf;
+  masterDestination?: Leaf;
+  flight?: string;
+  flightDate?: string;
+  loadingPoint?: string;
+  unloadingPoint?: string;
+  cargoType?: string;
+  uld?: string;
+  uldOwner?: string;
+}
+
+const MESSAGE_NAMES = { waybill: 'XFWB', house: 'XFZB', manifest: 'XFHL', flight: 'XFFM' } as const;
+
+function toInt(leaf: Leaf | undefined, issues: Issue[], field: string): number | null {
+  if (!leaf) return null;
+  const raw = leaf.text.trim();
+  const n = Number(raw);
+  if (raw === '' || !Number.isFinite(n)) {
+    issues.push(issue('INVALID_PIECES', leaf.line, `${field} "${raw}" is not a number`, { field: 'pieces' }));
+    return null;
+  }
+  return n;
+}
+
+/**
+ * Weight units as UN/ECE Rec. 20 codes: KGM and LBR become the validator's K/L; grams and tonnes
+ * are converted to kilograms here; anything else is an INVALID_WEIGHT for this record.
+ */
+function weightOf(m: Measure, issues: Issue[]): Pick<ConsignmentDraft, 'rawWeight' | 'weightUnit'> {
+  const unit = m.unit?.trim().toUpperCase();
+  if (unit === undefined || unit === '') return { rawWeight: m.value, weightUnit: null };
+  if (unit === 'KGM' || unit === 'KG' || unit === 'K') return { rawWeight: m.value, weightUnit: 'K' };
+  if (unit === 'LBR' || unit === 'LB' || unit === 'LBS' || unit === 'L')
+    return { rawWeight: m.value, weightUnit: 'L' };
+  const n = Number(m.value);
+  if ((unit === 'GRM' || unit === 'TNE') && m.value !== '' && Number.isFinite(n))
+    return { rawWeight: String(unit === 'GRM' ? n / 1000 : n * 1000), weightUnit: 'K' };
+  issues.push(
+    issue('INVALID_WEIGHT', m.line, `weight unit "${m.unit}" is not a weight unit (KGM or LBR)`, {
+      field: 'weightKg',
+    }),
+  );
+  return { rawWeight: m.value, weightUnit: null };
+}
+
+/** Sum of item weights, in the items' unit when they agree, else in kilograms. */
+function sumWeights(items: Measure[]): Measure | undefined {
+  const usable = items.filter((m) => m.value !== '' && Number.isFinite(Number(m.value)));
+  if (usable.length === 0) return undefined;
+  const units = new Set(usable.map((m) => m.unit?.trim().toUpperCase()));
+  if (units.size === 1)
+    return {
+      value: String(usable.reduce((s, m) => s + Number(m.value), 0)),
+      unit: usable[0]!.unit,
+      line: usable[0]!.line,
+    };
+  const kg = usable.reduce((s, m) => {
+    const u = m.unit?.trim().toUpperCase();
+    return s + Number(m.value) * (u === 'LBR' ? 0.45359237 : u === 'GRM' ? 0.001 : u === 'TNE' ? 1000 : 1);
+  }, 0);
+  return { value: String(kg), unit: 'KGM', line: usable[0]!.line };
+}
+
+function volumeM3(m: Measure | undefined): number | null {
+  if (!m) return null;
+  const v = Number(m.value);
+  if (m.value === '' || !Number.isFinite(v) || v < 0) return null;
+  const unit = m.unit?.trim().toUpperCase();
+  if (unit === 'MTQ') return v;
+  if (unit === 'CMQ') return v / 1_000_000;
+  if (unit === 'DMQ') return v / 1000;
+  return null;
+}
+
+/** A quick HS shape check, only to point the record's HS line at the code that is wrong. */
+function looksLikeHs(code: string): boolean {
+  const c = code.replace(/[\s.]/g, '');
+  const chapter = Number(c.slice(0, 2));
+  return /^\d{4,10}$/.test(c) && chapter >= 1 && chapter <= 97 && chapter !== 77;
+}
+
+function party(acc: PartyAcc | undefined): Party | null {
+  if (!acc) return null;
+  return {
+    name: acc.name ?? '',
+    address: acc.street ?? null,
+    city: acc.city ?? null,
+    postcode: acc.postcode ?? null,
+    countryCode: acc.country ?? null,
+  };
+}
+
+function compact(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(o).filter(
+      ([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0),
+    ),
+  );
+}
+
+/** Turns one collected consignment into a draft record for the shared validator. */
+export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRecord {
+  const issues: Issue[] = [];
+  const fieldLines: Record<string, number> = {};
+  const at = (field: string, line: number | undefined) => {
+    if (line !== undefined) fieldLines[field] = line;
+  };
+  const kind = ctx.family === 'house' || ctx.family === 'manifest' ? 'house' : 'master';
+
+  // Numbers: an XFWB's AWB is its business header ID (or the transport contract document); a
+  // house's own number is its consignment ID, its master AWB the master's contract document.
+  let awb: Leaf | undefined;
+  let hawb: Leaf | undefined;
+  if (kind === 'house') {
+    awb = c.awb ?? ctx.masterAwb;
+    hawb = c.id ?? (ctx.family === 'house' ? ctx.headerId : undefined);
+  } else if (ctx.family === 'flight') {
+    awb = c.awb;
+  } else {
+    awb = c.awb ?? ctx.headerId;
+  }
+  at('awb', awb?.line);
+  at('hawb', hawb?.line);
+
+  const origin = c.origin ?? (kind === 'house' ? ctx.masterOrigin : undefined);
+  const destination = c.destination ?? (kind === 'house' ? ctx.masterDestination : undefined);
+  at('origin', origin?.line);
+  at('destination', destination?.line);
+
+  // Pieces: the consignment total, else the pieces element, else the sum over items. An XFFM
+  // part shipment (split code P/S/D) carries its own pieces and the AWB total.
+  let pieces: number | null;
+  let totalPieces: number | null = null;
+  const total = toInt(c.totalPieces, issues, 'total pieces');
+  const own = toInt(c.pieceQuantity, issues, 'pieces');
+  if (ctx.family === 'flight' && c.split && c.split !== 'T' && own !== null) {
+    pieces = own;
+    if (total !== null && total !== own) totalPieces = total;
+    at('pieces', c.pieceQuantity?.line);
+  } else if (total !== null) {
+    pieces = total;
+    at('pieces', c.totalPieces?.line);
+  } else if (own !== null) {
+    pieces = own;
+    at('pieces', c.pieceQuantity?.line);
+  } else {
+    const itemCounts = c.itemPieces.map((l) => Number(l.text.trim())).filter((n) => Number.isFinite(n));
+    pieces = itemCounts.length > 0 ? itemCounts.reduce((s, n) => s + n, 0) : null;
+    at('pieces', c.itemPieces[0]?.line);
+  }
+
+  const weightMeasure =
+    ctx.family === 'flight'
+      ? (c.grossWeight ?? c.totalWeight ?? sumWeights(c.itemWeights))
+      : (c.totalWeight ?? c.grossWeight ?? sumWeights(c.itemWeights));
+  const weight = weightMeasure ? weightOf(weightMeasure, issues) : { rawWeight: null, weightUnit: null };
+  at('weightKg', weightMeasure?.line);
+
+  let description: string | null = null;
+  if (c.summary) {
+    description = clean(c.summary.text) ?? null;
+    at('description', c.summary.line);
+  } else if (c.natures.length > 0) {
+    const seen: string[] = [];
+    for (const n of c.natures) {
+      const d = clean(n.text);
+      if (d && !seen.includes(d)) seen.push(d);
+    }
+    description = seen.join('; ');
+    at('description', c.natures[0]!.line);
+  }
+
+  const hsCodes = c.hsCodes.map((l) => l.text.trim());
+  const badHs = c.hsCodes.find((l) => !looksLikeHs(l.text.trim()));
+  at('hsCodes', (badHs ?? c.hsCodes[0])?.line);
+
+  for (const who of ['shipper', 'consignee', 'notify'] as const) {
+    const acc = c.parties[who];
+    if (!acc) continue;
+    at(who, acc.line);
+    at(`${who}.name`, acc.nameLine ?? acc.line);
+    at(`${who}.address`, acc.addressLine ?? acc.line);
+    at(`${who}.countryCode`, acc.countryLine ?? acc.line);
+  }
+
+  let declaredValue: ConsignmentDraft['declaredValue'] = null;
+  if (c.declared && c.declared.text.trim() !== '') {
+    const amount = Number(c.declared.text.trim());
+    at('declaredValue', c.declared.line);
+    if (!Number.isFinite(amount))
+      issues.push(
+        issue(
+          'INVALID_VALUE',
+          c.declared.line,
+          `declared customs value "${c.declared.text.trim()}" is not a number`,
+          {
+            field: 'declaredValue',
+          },
+        ),
+      );
+    else declaredValue = { amount, currency: c.declared.attrs.currencyID ?? '' };
+  }
+
+  const uld = ctx.uld ? `${ctx.uld}${ctx.uldOwner ?? ''}` : undefined;
+  const draft: ConsignmentDraft = {
+    kind,
+    awb: awb ? awb.text.trim() : null,
+    hawb: hawb ? hawb.text.trim() || null : null,
+    parcelId: null,
+    origin: origin ? origin.text.trim() : null,
+    destination: destination ? destination.text.trim() : null,
+    pieces,
+    ...(totalPieces !== null ? { totalPieces } : {}),
+    ...weight,
+    volumeM3: volumeM3(c.volume),
+    description,
+    hsCodes,
+    shipper: party(c.parties.shipper),
+    consignee: party(c.parties.consignee),
+    notify: party(c.parties.notify),
+    declaredValue,
+    specialHandling: c.specialHandling,
+    extra: compact({
+      messageType: MESSAGE_NAMES[ctx.family],
+      documentType: ctx.typeCode,
+      consignmentId: kind === 'master' ? c.id?.text.trim() || undefined : undefined,
+      flights: c.movements,
+      flight: ctx.family === 'flight' ? ctx.flight : undefined,
+      flightDate: ctx.family === 'flight' ? ctx.flightDate : undefined,
+      loadingPoint: ctx.family === 'flight' ? ctx.loadingPoint : undefined,
+      unloadingPoint: ctx.family === 'flight' ? ctx.unloadingPoint : undefined,
+      uld: ctx.family === 'flight' ? uld : undefined,
+      ulds: c.ulds,
+      split: c.split,
+      oci: c.oci,
+      osi: c.osi,
+    }),
+  };
+  return {
+    draft,
+    line: c.line,
+    fieldLines,
+    issues,
+    // A flight manifest lists consignments without their parties by design (the waybill has them).
+    ...(ctx.family === 'flight' ? { notCarried: ['shipper', 'consignee'] } : {}),
+  };
+}

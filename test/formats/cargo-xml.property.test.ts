@@ -1,0 +1,141 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bufferChunks, processAll } from '../../shared/intake/process.js';
+import { ConsignmentSchema } from '../../shared/model/consignment.js';
+import { ISSUE_CODES } from '../../shared/model/issues.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dir = resolve(here, '../fixtures/cargo-xml');
+const docs = readdirSync(dir)
+  .filter((f) => f.endsWith('.xml'))
+  .map((f) => readFileSync(resolve(dir, f), 'utf8'));
+
+/** Text that is hostile to an XML reader: markup fragments, entities, DTD pieces, odd characters. */
+const junk = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.constantFrom(
+    '<',
+    '>',
+    '&',
+    '&amp;',
+    '&lol;',
+    '&#0;',
+    '&#x10FFFF;',
+    ']]>',
+    '<![CDATA[',
+    '<!--',
+    '-->',
+    '<!DOCTYPE Waybill [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    '<?xml version="1.0"?>',
+    '</ram:MasterConsignment>',
+    '<ram:IncludedMasterConsignment>',
+    '<ram:TotalPieceQuantity>-1</ram:TotalPieceQuantity>',
+    '<ram:GrossWeightMeasure unitCode="LBR">abc</ram:GrossWeightMeasure>',
+    'unitCode="',
+    '\u0000',
+    '\uFFFE',
+    '\uD800',
+    '\r\n',
+    'é',
+  ),
+);
+
+type Mutation =
+  | { kind: 'truncate'; at: number }
+  | { kind: 'delete'; at: number; len: number }
+  | { kind: 'duplicate'; at: number; len: number }
+  | { kind: 'insert'; at: number; text: string };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 400 }) }),
+  fc.record({
+    kind: fc.constant('duplicate' as const),
+    at: fc.nat(),
+    len: fc.integer({ min: 1, max: 2000 }),
+  }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: junk }),
+);
+
+function apply(doc: string, mutations: Mutation[]): string {
+  let s = doc;
+  for (const m of mutations) {
+    const at = s.length === 0 ? 0 : m.at % (s.length + 1);
+    if (m.kind === 'truncate') s = s.slice(0, at);
+    else if (m.kind === 'delete') s = s.slice(0, at) + s.slice(at + m.len);
+    else if (m.kind === 'duplicate')
+      s = s.slice(0, at + m.len) + s.slice(at, at + m.len) + s.slice(at + m.len);
+    else s = s.slice(0, at) + m.text + s.slice(at);
+  }
+  return s;
+}
+
+async function expectStructured(input: string | Buffer, chunkSize: number): Promise<void> {
+  const { consignments, summary } = await processAll(bufferChunks(input, chunkSize));
+  const lines = (typeof input === 'string' ? input : input.toString('latin1')).split('\n').length;
+  expect(['accepted', 'partial', 'rejected']).toContain(summary.status);
+  const { received, accepted, rejected, duplicate } = summary.counts;
+  expect(received).toBe(accepted + rejected + duplicate);
+  expect(consignments).toHaveLength(accepted);
+  if (summary.status === 'rejected') expect(accepted).toBe(0);
+  for (const i of [...summary.errors, ...summary.warnings]) {
+    expect(ISSUE_CODES).toContain(i.code);
+    expect(Number.isInteger(i.line) && i.line >= 0 && i.line <= lines + 1, `line ${i.line} of ${lines}`).toBe(
+      true,
+    );
+    expect(i.message.length).toBeGreaterThan(0);
+  }
+  for (const c of consignments) expect(ConsignmentSchema.safeParse(c).success).toBe(true);
+}
+
+describe('Cargo-XML under mutation', () => {
+  it('gives a structured result for truncated, cut, duplicated and junk-filled messages', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...docs),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 5000 }),
+        async (doc, mutations, chunkSize) => expectStructured(apply(doc, mutations), chunkSize),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives a structured result when raw bytes are corrupted (invalid UTF-8 included)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...docs),
+        fc.nat(),
+        fc.uint8Array({ minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 3000 }),
+        async (doc, at, bytes, chunkSize) => {
+          const buf = Buffer.from(doc, 'utf8');
+          const i = at % (buf.length + 1);
+          await expectStructured(
+            Buffer.concat([buf.subarray(0, i), Buffer.from(bytes), buf.subarray(i)]),
+            chunkSize,
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reads the unmutated fixtures identically whatever the chunk size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...docs),
+        fc.integer({ min: 1, max: 2000 }),
+        async (doc, chunkSize) => {
+          const whole = await processAll(bufferChunks(doc));
+          const chunked = await processAll(bufferChunks(doc, chunkSize));
+          expect(chunked).toEqual(whole);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bufferChunks, processAll } from '../../shared/intake/process.js';
+import { ConsignmentSchema } from '../../shared/model/consignment.js';
+import { ISSUE_CODES } from '../../shared/model/issues.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dir = resolve(here, '../fixtures/one-record');
+const docs = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => readFileSync(resolve(dir, f), 'utf8'));
+
+const junk = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.constantFrom(
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '"',
+    '\\',
+    '\\u12',
+    'null',
+    '"@id": "urn:x",',
+    '{"@id": "https://1r.example.com/logistics-objects/shp-1"}',
+    '"__proto__": {"x": 1},',
+    '"cargo:pieces": [{"@id": "https://1r.example.com/logistics-objects/piece-1"}],',
+    '"cargo:waybillType": "HOUSE",',
+    '"@type": "cargo:Piece",',
+    '{"@value": {"@value": 1}}',
+    '1e999',
+    '-',
+    '\u0000',
+    '\n',
+    '\uD800',
+  ),
+);
+
+type Mutation =
+  | { kind: 'truncate'; at: number }
+  | { kind: 'delete'; at: number; len: number }
+  | { kind: 'duplicate'; at: number; len: number }
+  | { kind: 'insert'; at: number; text: string };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 300 }) }),
+  fc.record({
+    kind: fc.constant('duplicate' as const),
+    at: fc.nat(),
+    len: fc.integer({ min: 1, max: 1500 }),
+  }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: junk }),
+);
+
+function apply(doc: string, mutations: Mutation[]): string {
+  let s = doc;
+  for (const m of mutations) {
+    const at = s.length === 0 ? 0 : m.at % (s.length + 1);
+    if (m.kind === 'truncate') s = s.slice(0, at);
+    else if (m.kind === 'delete') s = s.slice(0, at) + s.slice(at + m.len);
+    else if (m.kind === 'duplicate')
+      s = s.slice(0, at + m.len) + s.slice(at, at + m.len) + s.slice(at + m.len);
+    else s = s.slice(0, at) + m.text + s.slice(at);
+  }
+  return s;
+}
+
+async function expectStructured(input: string, chunkSize: number): Promise<void> {
+  const { consignments, summary } = await processAll(bufferChunks(input, chunkSize));
+  const lines = input.split('\n').length;
+  expect(['accepted', 'partial', 'rejected']).toContain(summary.status);
+  const { received, accepted, rejected, duplicate } = summary.counts;
+  expect(received).toBe(accepted + rejected + duplicate);
+  expect(consignments).toHaveLength(accepted);
+  for (const i of [...summary.errors, ...summary.warnings]) {
+    expect(ISSUE_CODES).toContain(i.code);
+    expect(Number.isInteger(i.line) && i.line >= 0 && i.line <= lines + 1, `line ${i.line} of ${lines}`).toBe(
+      true,
+    );
+  }
+  for (const c of consignments) expect(ConsignmentSchema.safeParse(c).success).toBe(true);
+  // Invalid JSON is always reported with the line where parsing stopped.
+  let valid = true;
+  try {
+    JSON.parse(input.replace(/^\uFEFF/, ''));
+  } catch {
+    valid = false;
+  }
+  if (!valid && summary.format === 'one-record')
+    expect(summary.errors.some((e) => e.code === 'PARSE_ERROR' || e.code === 'ENCODING')).toBe(true);
+}
+
+describe('ONE Record under mutation', () => {
+  it('gives a structured result for truncated, cut, duplicated and junk-filled documents', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...docs),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 1, max: 5000 }),
+        async (doc, mutations, chunkSize) => expectStructured(apply(doc, mutations), chunkSize),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reports the same line as JSON.parse position for a syntax error', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...docs), fc.nat(), async (doc, at) => {
+        const cut = doc.slice(0, at % doc.length);
+        const { summary } = await processAll(bufferChunks(cut));
+        if (summary.format !== 'one-record') return;
+        const error = summary.errors.find((e) => e.code === 'PARSE_ERROR');
+        expect(error).toBeDefined();
+        // A truncated document fails at its end: the last line (or just after a trailing newline).
+        const lines = cut.split('\n').length;
+        expect(error!.line).toBeGreaterThanOrEqual(lines - 1);
+        expect(error!.line).toBeLessThanOrEqual(lines);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
