@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { emulatorEnv, type StackInfo } from './stack-info.js';
 import { readCloudAssembly } from './cloud-assembly.js';
@@ -165,7 +166,13 @@ export class LocalStack {
       );
 
       const runner = new LambdaRunner(model.functions, {
-        baseEnv: emulatorEnv(info),
+        // Local-only settings: review document links are signed by the local server (S3
+        // presigned URLs would point at the emulator), with a secret per run.
+        baseEnv: {
+          ...emulatorEnv(info),
+          DOCUMENT_LINKS: 'local',
+          DOCUMENT_LINK_SECRET: randomBytes(24).toString('hex'),
+        },
         ...(options.logDir ? { logDir: options.logDir } : {}),
         ...(options.onLogLine ? { onLogLine: options.onLogLine } : {}),
       });

@@ -9,6 +9,8 @@ import { boot, clearLogs, parseFlags, quietSdkNodeWarning, SHARED_HELP } from '.
 import { documentReporter, uploadFolder } from './intake.js';
 import { stackFile, writeStackInfo } from './stack-info.js';
 import type { LocalStack } from './stack.js';
+import { startReviewConsole } from './review.js';
+import type { ReviewApiServer } from './review-api-server.js';
 import { displayPath } from './template-model.js';
 
 const HELP = `Usage: npm start [-- options]
@@ -17,6 +19,7 @@ Starts the local stack and keeps it running (Ctrl-C stops it).
 
   --persist               keep DynamoDB data in .local/dynamodb between runs (default: in memory)
   --no-samples            do not upload samples/ at start
+  --api-port <n>          fixed port for the review API and web console (default: a free port)
 ${SHARED_HELP}
 `;
 
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
   } = parseFlags(process.argv.slice(2), {
     persist: { type: 'boolean', default: false },
     'no-samples': { type: 'boolean', default: false },
+    'api-port': { type: 'string' },
   });
   if (help) return void process.stdout.write(HELP);
 
@@ -41,7 +45,11 @@ async function main(): Promise<void> {
   out('Manifest Intake — local stack');
 
   // Ctrl-C may come while synth or start-up still runs: stop what exists by then.
-  const running: { stack?: LocalStack; report?: ReturnType<typeof documentReporter> } = {};
+  const running: {
+    stack?: LocalStack;
+    review?: ReviewApiServer;
+    report?: ReturnType<typeof documentReporter>;
+  } = {};
   let stopping = false;
   const file = stackFile();
   const stop = async (signal: string) => {
@@ -52,6 +60,7 @@ async function main(): Promise<void> {
     stopping = true;
     out(`\n${signal}: stopping the local stack…`);
     await rm(file, { force: true });
+    await running.review?.close();
     await running.stack?.stop();
     out('Stopped.');
     process.exit(0);
@@ -67,7 +76,12 @@ async function main(): Promise<void> {
   });
   running.stack = stack;
   running.report = documentReporter(stack, out);
-  const info = stack.stackInfo();
+  out('Building the reviewer console and starting the review API…');
+  const review = await startReviewConsole(stack, {
+    ...(values['api-port'] ? { port: Number(values['api-port']) } : {}),
+  });
+  running.review = review;
+  const info = { ...stack.stackInfo(), apiUrl: review.url, webUrl: review.url };
   await writeStackInfo(info, file);
 
   const intake = stack.intake!;
@@ -86,12 +100,18 @@ async function main(): Promise<void> {
   out(
     `  review queue         ${info.reviewQueueUrl}${intake.reviewDlq ? `\n  review DLQ           ${intake.reviewDlq.url}` : ''}`,
   );
+  out(`  review console      ${review.url}/   (sign in as reviewer1, reviewer2, supervisor1 or ops1)`);
+  out(`  review API           ${review.url}/review/items   (Authorization: Bearer dev:<user>)`);
   out(`  function logs        ${fns.join('\n                       ')}`);
   out(`  stack file           ${rel(file)}   (read by the intake CLI and the tests)`);
   out('');
   out('Try, in another terminal:');
   out('  npx intake upload samples/parcels-mx.csv --carrier ACME     → prints a documentId');
   out('  npx intake status <documentId>                               → status and counts once processed');
+  out(
+    '  npx intake review list                                       → flagged consignments waiting for review',
+  );
+  out('  npx intake review claim --as reviewer1                       → claim the next one');
   out(
     `  AWS CLI: aws --endpoint-url ${info.s3Endpoint} s3 ls s3://${info.rawBucket} --recursive   (any credentials)`,
   );
