@@ -33,15 +33,17 @@ export class ManifestIntakeStage extends Stage {
 
     this.storage = new StorageStack(this, 'Storage', {
       config,
-      description: `${config.project} (${config.envName}): key, raw-document bucket, table`,
+      description: `${config.project} (${config.envName}): key, raw-document and reference-data buckets, table`,
     });
     this.review = new ReviewStack(this, 'Review', {
       config,
       key: this.storage.key,
       table: this.storage.table,
       rawBucket: this.storage.rawBucket,
-      description: `${config.project} (${config.envName}): review queue`,
+      description: `${config.project} (${config.envName}): review queue, review API, sign-in, events, console`,
     });
+    // Review imports the table ARN by name and derives the raw bucket's: make the order explicit.
+    this.review.addStackDependency(this.storage);
     this.intake = new IntakeStack(this, 'Intake', {
       config,
       key: this.storage.key,
@@ -58,6 +60,8 @@ export class ManifestIntakeStage extends Stage {
       ingestFunction: this.intake.ingest.fn,
       reviewQueue: this.review.reviewQueue,
       reviewDlq: this.review.reviewDlq,
+      reviewApiFunction: this.review.apiFunction.fn,
+      reviewApi: this.review.api,
       description: `${config.project} (${config.envName}): alarms and dashboard`,
     });
 

@@ -40,6 +40,9 @@ export async function buildWeb(options: BuildWebOptions = {}): Promise<{ dir: st
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const { dir } = await buildWeb();
+  // `--out <dir>`: build elsewhere than web/dist (the CDK app bundles the console into its assembly).
+  const out = process.argv.indexOf('--out');
+  if (out !== -1 && !process.argv[out + 1]) throw new Error('--out needs a folder');
+  const { dir } = await buildWeb(out === -1 ? {} : { outDir: process.argv[out + 1] });
   process.stdout.write(`web console built into ${dir}\n`);
 }

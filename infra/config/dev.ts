@@ -15,4 +15,11 @@ export const dev: z.input<typeof EnvironmentConfig> = {
   ingest: { memorySize: 1024, timeoutSeconds: 60, batchSize: 5, maxConcurrency: 5, maxReceiveCount: 5 },
   api: { memorySize: 512, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 240 },
+  review: {
+    leaseSeconds: 900,
+    authDomainPrefix: 'manifest-intake-dev',
+    throttle: { rateLimit: 20, burstLimit: 40 },
+    eventArchiveDays: 7,
+  },
+  screening: { ruleSet: 'default', watchlistKey: 'watchlists/csl.csv' },
 };

@@ -15,4 +15,11 @@ export const prod: z.input<typeof EnvironmentConfig> = {
   ingest: { memorySize: 2048, timeoutSeconds: 120, batchSize: 5, maxConcurrency: 50, maxReceiveCount: 5 },
   api: { memorySize: 1024, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 30 },
+  review: {
+    leaseSeconds: 900,
+    authDomainPrefix: 'manifest-intake-prod',
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    eventArchiveDays: 365,
+  },
+  screening: { ruleSet: 'default', watchlistKey: 'watchlists/csl.csv' },
 };

@@ -60,13 +60,50 @@ export const EnvironmentConfig = z
       /** Deliveries before a message moves to the intake DLQ. */
       maxReceiveCount: z.number().int().min(1).max(1000),
     }),
-    /** Defaults for API functions the review stack adds later. */
+    /** Sizing of the review API function. */
     api: FunctionSettings,
     reviewQueue: z.object({
       visibilityTimeoutSeconds: z.number().int().min(0).max(43_200),
       maxReceiveCount: z.number().int().min(1).max(1000),
       /** Alarm when the oldest pending review is older than this. */
       oldestMessageAlarmMinutes: z.number().int().min(1),
+    }),
+    /** The review HTTP API, its sign-in and its events. */
+    review: z.object({
+      /** How long a claim holds an item before it returns to PENDING (review function LEASE_SECONDS). */
+      leaseSeconds: z.number().int().min(60).max(86_400),
+      /**
+       * Prefix of the Cognito hosted-UI domain (`<prefix>.auth.<region>.amazoncognito.com`): unique
+       * within the region across all of AWS, so one per environment.
+       */
+      authDomainPrefix: z
+        .string()
+        .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+        .refine((p) => !/aws|amazon|cognito/.test(p), {
+          message: 'Cognito refuses domain prefixes containing aws, amazon or cognito',
+        }),
+      /** Default-stage throttling of the HTTP API (requests per second, burst). */
+      throttle: z.object({
+        rateLimit: z.number().positive().max(10_000),
+        burstLimit: z.number().int().min(1).max(5_000),
+      }),
+      /** Days the review event archive keeps decision events (replayable for late subscribers). */
+      eventArchiveDays: z.number().int().min(1).max(3_650),
+    }),
+    /**
+     * Screening data in the reference-data bucket: the rule set deployed from
+     * `config/rules/<ruleSet>.json` to `rules/<ruleSet>.json`, and the denied-party list that
+     * operations upload (CSL CSV layout) under `watchlistKey`.
+     */
+    screening: z.object({
+      ruleSet: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/),
+      // A plain object key: no wildcard may widen the ingest function's exact-key grant.
+      watchlistKey: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,500}$/)
+        .refine((k) => !k.split('/').includes('..') && !k.endsWith('/'), {
+          message: 'watchlistKey must name one object',
+        }),
     }),
   })
   .strict()

@@ -15,4 +15,11 @@ export const staging: z.input<typeof EnvironmentConfig> = {
   ingest: { memorySize: 1536, timeoutSeconds: 120, batchSize: 5, maxConcurrency: 10, maxReceiveCount: 5 },
   api: { memorySize: 1024, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 60 },
+  review: {
+    leaseSeconds: 900,
+    authDomainPrefix: 'manifest-intake-staging',
+    throttle: { rateLimit: 50, burstLimit: 100 },
+    eventArchiveDays: 30,
+  },
+  screening: { ruleSet: 'default', watchlistKey: 'watchlists/csl.csv' },
 };

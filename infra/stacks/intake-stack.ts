@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { resourcePrefix, type EnvironmentConfig } from '../config/index.js';
 import { QueueWithDlq } from '../constructs/queue-with-dlq.js';
 import { ServiceFunction } from '../constructs/service-function.js';
-import { rawBucketName } from './storage-stack.js';
+import { rawBucketName, referenceDataBucketName, screeningKeys } from './storage-stack.js';
 
 /** Uploads land here; the ingest function writes acknowledgements under ACK_PREFIX. */
 export const INCOMING_PREFIX = 'incoming/';
@@ -63,6 +63,11 @@ export class IntakeStack extends Stack {
       prefix: INCOMING_PREFIX,
     });
 
+    // Screening data (storage stack): this environment's rule set and the denied-party list,
+    // as the loader in shared/aws/screening-config.ts reads them (s3://bucket/key).
+    const referenceData = s3.Bucket.fromBucketName(this, 'ReferenceData', referenceDataBucketName(config));
+    const screening = screeningKeys(config);
+
     this.ingest = new ServiceFunction(this, 'Ingest', {
       config,
       entry: 'functions/ingest/handler.ts',
@@ -74,6 +79,8 @@ export class IntakeStack extends Stack {
         REVIEW_QUEUE_URL: reviewQueue.queueUrl,
         RAW_BUCKET: bucket.bucketName,
         REVIEW_THRESHOLD: String(config.reviewThreshold),
+        SCREENING_RULES: `s3://${referenceData.bucketName}/${screening.rules}`,
+        SCREENING_WATCHLIST: `s3://${referenceData.bucketName}/${screening.watchlist}`,
       },
     });
 
@@ -95,8 +102,14 @@ export class IntakeStack extends Stack {
       'reads uploaded documents, and only those',
     );
     this.ingest.allowObjects(bucket, ACK_PREFIX, ['s3:PutObject'], 'writes acknowledgements, and only those');
+    // Exactly two objects: no wildcard, so no other rule set or list is readable.
+    this.ingest.allow(
+      ['s3:GetObject'],
+      [referenceData.arnForObjects(screening.rules), referenceData.arnForObjects(screening.watchlist)],
+    );
     // Data plane only (no table administration): the document claim, consignment batches,
-    // status updates.
+    // status updates, and the screening aggregates (shared/aws/aggregate-store.ts: UpdateItem,
+    // then a consistent GetItem after a refused re-count).
     this.ingest.allow(
       [
         'dynamodb:GetItem',
@@ -109,7 +122,7 @@ export class IntakeStack extends Stack {
       [table.tableArn],
     );
     this.ingest.allow(['sqs:SendMessage', 'sqs:GetQueueAttributes'], [reviewQueue.queueArn]);
-    // The data key encrypts the bucket, the table and the review queue.
+    // The data key encrypts the buckets (raw and reference data), the table and the review queue.
     this.ingest.allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [key.keyArn]);
 
     // CDK's singleton provider behind Custom::S3BucketNotifications.

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,11 +19,13 @@ export interface ObservabilityStackProps extends StackProps {
   ingestFunction: lambda.IFunction;
   reviewQueue: sqs.IQueue;
   reviewDlq: sqs.IQueue;
+  reviewApiFunction: lambda.IFunction;
+  reviewApi: apigwv2.IHttpApi;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
 
-/** Alarms to an e-mail topic, and one dashboard for the intake path. */
+/** Alarms to an e-mail topic, and one dashboard for the intake path and the review API. */
 export class ObservabilityStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -98,13 +101,31 @@ export class ObservabilityStack extends Stack {
       `a flagged consignment has waited more than ${config.reviewQueue.oldestMessageAlarmMinutes} minutes for review`,
     );
 
-    const business = (name: string) =>
+    // The review API: function failures, 5xx answers (API Gateway's count and the function's
+    // own), and audit/event writes left in the outbox (a decision whose event has not gone out).
+    alarm('ReviewApiErrors', props.reviewApiFunction.metricErrors(sum), 1, 'the review API function failed');
+    alarm('ReviewApi5xx', props.reviewApi.metricServerError(sum), 1, 'the review API answered 5xx');
+    const custom = (service: string, name: string) =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName: name,
-        dimensionsMap: { service: 'ingest' },
+        dimensionsMap: { service },
         ...sum,
       });
+    alarm(
+      'ReviewApiServerErrors',
+      custom('review-api', 'ApiServerErrors'),
+      1,
+      'the review API handler answered 5xx (ApiServerErrors)',
+    );
+    alarm(
+      'ReviewOutboxFlushFailures',
+      custom('review-api', 'OutboxFlushFailures'),
+      1,
+      'audit entries or decision events could not be flushed from the outbox (OutboxFlushFailures)',
+    );
+
+    const business = (name: string) => custom('ingest', name);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${config.project}-${config.envName}`,
@@ -152,6 +173,21 @@ export class ObservabilityStack extends Stack {
           props.reviewQueue.metricApproximateAgeOfOldestMessage({ ...max, label: 'review' }),
         ],
         width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Review API',
+        left: [
+          props.reviewApiFunction.metricInvocations(sum),
+          props.reviewApiFunction.metricErrors(sum),
+          props.reviewApi.metricServerError(sum),
+          props.reviewApi.metricClientError(sum),
+        ],
+        right: [
+          custom('review-api', 'ReviewClaims'),
+          custom('review-api', 'ReviewDecisions'),
+          custom('review-api', 'OutboxFlushFailures'),
+        ],
+        width: 24,
       }),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
     );

@@ -1,9 +1,16 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRuleSetText } from '../../shared/screening/rules.js';
 import { resourcePrefix, type EnvironmentConfig } from '../config/index.js';
+import { acknowledgeBucketDeployment } from '../constructs/bucket-deployment-nag.js';
+import { PROJECT_ROOT } from '../constructs/service-function.js';
 
 /**
  * The raw-document bucket's name, from the environment plus the account and region pseudo
@@ -15,18 +22,63 @@ export function rawBucketName(config: EnvironmentConfig): string {
   return `${resourcePrefix(config)}-raw-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
 }
 
+/**
+ * The reference-data bucket (screening rule sets and denied-party lists), named like the raw
+ * bucket so that the intake stack's grants name exact object ARNs without an import.
+ */
+export function referenceDataBucketName(config: EnvironmentConfig): string {
+  return `${resourcePrefix(config)}-refdata-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+}
+
+/** Where rule sets land in the reference-data bucket (one object per file in config/rules/). */
+export const RULES_PREFIX = 'rules/';
+export const RULES_SOURCE_DIR = 'config/rules';
+
+/** The object keys the ingest function reads: this environment's rule set and watchlist. */
+export function screeningKeys(config: EnvironmentConfig): { rules: string; watchlist: string } {
+  return {
+    rules: `${RULES_PREFIX}${config.screening.ruleSet}.json`,
+    watchlist: config.screening.watchlistKey,
+  };
+}
+
+/**
+ * Fails the synth when the environment's rule set is missing or would be refused by the
+ * screening loader (the same zod validation the ingest function runs when it loads it).
+ */
+export function checkRuleSet(config: EnvironmentConfig): void {
+  const file = join(PROJECT_ROOT, RULES_SOURCE_DIR, `${config.screening.ruleSet}.json`);
+  if (!existsSync(file))
+    throw new Error(
+      `${config.envName}: screening.ruleSet ${config.screening.ruleSet} has no file ${RULES_SOURCE_DIR}/${config.screening.ruleSet}.json`,
+    );
+  parseRuleSetText(readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * The table ARN's export, by a name of our own: stacks that grant on `<table>/index/*` import it
+ * by this name, so the cdk-nag acknowledgement of that wildcard names the same words in every
+ * synth (an automatic export's name carries a hash).
+ */
+export function tableArnExportName(config: EnvironmentConfig): string {
+  return `${config.project}-${config.envName}-TableArn`;
+}
+
 export interface StorageStackProps extends StackProps {
   config: EnvironmentConfig;
 }
 
 /**
- * The data that outlives deployments: the customer managed key, the raw-document bucket (and
- * its access-log bucket) and the single DynamoDB table. Prod retains all of it.
+ * The data that outlives deployments: the customer managed key, the raw-document bucket, the
+ * reference-data bucket (screening rule sets and watchlists), their access-log bucket and the
+ * single DynamoDB table. Prod retains all of it.
  */
 export class StorageStack extends Stack {
   readonly key: kms.Key;
   readonly rawBucket: s3.Bucket;
   readonly accessLogBucket: s3.Bucket;
+  readonly referenceDataBucket: s3.Bucket;
+  readonly rulesDeployment: s3deploy.BucketDeployment;
   readonly table: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: StorageStackProps) {
@@ -82,6 +134,56 @@ export class StorageStack extends Stack {
       removalPolicy,
     });
 
+    // Screening rule sets (deployed from the repository below) and denied-party lists (uploaded
+    // by operations). Party names are personal data: the data key encrypts them.
+    this.referenceDataBucket = new s3.Bucket(this, 'ReferenceData', {
+      bucketName: referenceDataBucketName(config),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      versioned: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'reference-data/',
+      lifecycleRules: [
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: Duration.days(config.rawBucket.noncurrentVersionExpirationDays),
+        },
+      ],
+      removalPolicy,
+    });
+
+    // Every rule set in config/rules/ goes to rules/, so each environment finds the one its
+    // configuration names; a change to a rule file is a deployment, not a code change.
+    checkRuleSet(config);
+    this.rulesDeployment = new s3deploy.BucketDeployment(this, 'RuleSets', {
+      sources: [s3deploy.Source.asset(join(PROJECT_ROOT, RULES_SOURCE_DIR))],
+      destinationBucket: this.referenceDataBucket,
+      destinationKeyPrefix: RULES_PREFIX,
+      // Prune within rules/ only: a rule file removed from the repository leaves the bucket too.
+      prune: true,
+      // Old versions stay in the versioned bucket; the objects themselves go with the stack
+      // only where the data does.
+      retainOnDelete: config.retainData,
+      logGroup: new logs.LogGroup(this, 'RuleSetsDeploymentLogs', {
+        retention: config.logRetentionDays as logs.RetentionDays,
+        removalPolicy,
+      }),
+    });
+    acknowledgeBucketDeployment(
+      this.rulesDeployment,
+      this.referenceDataBucket,
+      'the rule sets into the reference-data bucket',
+    );
+    new CfnOutput(this, 'ReferenceDataBucketName', {
+      value: this.referenceDataBucket.bucketName,
+      description: `Screening data: rules/<set>.json (deployed), ${config.screening.watchlistKey} (upload the CSL here)`,
+    });
+
     // Key design: shared/store/keys.ts (pk/sk plus three overloaded GSIs, all strings).
     // `Table` rather than `TableV2`: TableV2 cannot render a customer managed key in a
     // region-agnostic stack, and this app synthesizes without an account or region.
@@ -104,5 +206,10 @@ export class StorageStack extends Stack {
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }
+    new CfnOutput(this, 'TableArn', {
+      value: this.table.tableArn,
+      exportName: tableArnExportName(config),
+      description: 'Single table (its GSIs are <arn>/index/*)',
+    });
   }
 }

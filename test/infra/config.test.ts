@@ -40,6 +40,27 @@ describe('environment configuration', () => {
     expect(EnvironmentConfig.safeParse({ ...dev, unexpected: true }).success).toBe(false);
   });
 
+  it('refuses screening keys that could widen the ingest grant, and Cognito-illegal domain prefixes', () => {
+    const screening = (s: Partial<typeof dev.screening>) =>
+      EnvironmentConfig.safeParse({ ...dev, screening: { ...dev.screening, ...s } }).success;
+    expect(screening({})).toBe(true);
+    expect(screening({ watchlistKey: 'watchlists/*' })).toBe(false);
+    expect(screening({ watchlistKey: 'watchlists/../rules/x.json' })).toBe(false);
+    expect(screening({ watchlistKey: 'watchlists/' })).toBe(false);
+    expect(screening({ ruleSet: '../default' })).toBe(false);
+    expect(screening({ ruleSet: 'rules*' })).toBe(false);
+    const review = (r: Partial<typeof dev.review>) =>
+      EnvironmentConfig.safeParse({ ...dev, review: { ...dev.review, ...r } }).success;
+    expect(review({ authDomainPrefix: 'my-cognito-login' })).toBe(false);
+    expect(review({ authDomainPrefix: 'Manifest_Intake' })).toBe(false);
+    expect(review({ leaseSeconds: 10 })).toBe(false);
+  });
+
+  it('gives each environment its own hosted-UI domain prefix', () => {
+    const prefixes = ENVIRONMENTS.map((name) => loadConfig(name).review.authDomainPrefix);
+    expect(new Set(prefixes).size).toBe(ENVIRONMENTS.length);
+  });
+
   it('selects dev by default and refuses unknown environments', () => {
     expect(parseEnvName(undefined)).toBe('dev');
     expect(parseEnvName('staging')).toBe('staging');

@@ -42,12 +42,35 @@ describe.each(ENVIRONMENTS)('%s', (name) => {
     const bucket = `arn:<AWS::Partition>:s3:::manifest-intake-${name}-raw-<AWS::AccountId>-<AWS::Region>`;
     expect([...acks.keys()].sort()).toEqual(
       [
+        // CDK's own providers (bucket notifications, BucketDeployment): basic execution role.
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        // X-Ray (every function); CloudFront invalidation (the console's BucketDeployment).
         'AwsSolutions-IAM5[Resource::*]',
+        // Ingest reads uploads, review-api presigns their download; ingest writes acks.
         `AwsSolutions-IAM5[Resource::${bucket}/incoming/*]`,
         `AwsSolutions-IAM5[Resource::${bucket}/ack/*]`,
+        // review-api queries the table's GSIs (imported by the named export).
+        `AwsSolutions-IAM5[Resource::ManifestIntake-${name}-TableArn/index/*]`,
+        // BucketDeployment (rule sets → reference-data bucket, console → console bucket): CDK's
+        // grants to its provider, which runs only during deployments.
+        'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+        'AwsSolutions-IAM5[Action::s3:GetObject*]',
+        'AwsSolutions-IAM5[Action::s3:List*]',
+        'AwsSolutions-IAM5[Action::s3:Abort*]',
+        'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+        'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        'AwsSolutions-IAM5[Resource::<ReferenceDataF1392E3E.Arn>/*]',
+        'AwsSolutions-IAM5[Resource::<ConsoleBucket86B6957C.Arn>/*]',
+        // nodejs22.x house runtime; BucketDeployment's Python runtime pinned by aws-cdk-lib.
         'AwsSolutions-L1',
+        // Access-log buckets (storage; console + CloudFront).
         'AwsSolutions-S1',
+        // CloudFront: no geo restriction, no WAF yet, default certificate.
+        'AwsSolutions-CFR1',
+        'AwsSolutions-CFR2',
+        'AwsSolutions-CFR4',
       ].sort(),
     );
     for (const reasons of acks.values())
@@ -86,17 +109,35 @@ describe('removal policies', () => {
     };
     const pick = (r: Record<string, { Type: string; DeletionPolicy?: string }>, types: string[]) =>
       Object.values(r).filter((x) => types.includes(x.Type));
+    const review = env.review.toJSON() as {
+      Resources: Record<string, { Type: string; DeletionPolicy?: string }>;
+    };
     return [
       ...pick(storage.Resources, ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key']),
       ...pick(intake.Resources, ['AWS::Logs::LogGroup']),
+      ...pick(review.Resources, ['AWS::Cognito::UserPool', 'AWS::Logs::LogGroup', 'AWS::S3::Bucket']),
     ];
   };
 
-  it('prod retains buckets, table, data key and logs, with deletion protection', () => {
+  it('prod retains buckets, table, data key, users and logs, with deletion protection', () => {
     const resources = stateful(envs.prod);
-    expect(resources).toHaveLength(5);
+    // Storage: access logs, raw and reference-data buckets, table, key; intake: ingest logs;
+    // review: user pool, logs (review-api, API access, console deployment), console bucket and
+    // its log bucket.
+    expect(resources.map((r) => r.Type).sort()).toEqual(
+      [
+        ...Array<string>(3).fill('AWS::S3::Bucket'),
+        'AWS::DynamoDB::Table',
+        'AWS::KMS::Key',
+        'AWS::Logs::LogGroup',
+        'AWS::Cognito::UserPool',
+        ...Array<string>(3).fill('AWS::Logs::LogGroup'),
+        ...Array<string>(2).fill('AWS::S3::Bucket'),
+      ].sort(),
+    );
     for (const r of resources) expect(r.DeletionPolicy).toBe('Retain');
     envs.prod.storage.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+    envs.prod.review.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
   });
 
   it('dev removes them with the stack', () => {

@@ -1,9 +1,21 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../infra/config/index.js';
-import { only, resourcesOf, synthEnv, type SynthesizedEnv } from './synth.js';
+import { PROJECT_ROOT } from '../../infra/constructs/service-function.js';
+import { checkRuleSet } from '../../infra/stacks/storage-stack.js';
+import {
+  actionsOf,
+  exportedValue,
+  flat,
+  only,
+  resourcesOf,
+  resourcesOfStatement,
+  synthEnv,
+  type Statement,
+  type SynthesizedEnv,
+} from './synth.js';
 
 const dev = loadConfig('dev');
 let env: SynthesizedEnv;
@@ -11,35 +23,6 @@ let env: SynthesizedEnv;
 beforeAll(() => {
   env = synthEnv('dev');
 });
-
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const resourcesOfStatement = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
-
-/** A CloudFormation value flattened to text, enough to compare ARN shapes. */
-const flat = (v: unknown): string => {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o['Fn::Join']))
-      return (o['Fn::Join'][1] as unknown[]).map(flat).join(o['Fn::Join'][0] as string);
-    if (o.Ref !== undefined) return `<${String(o.Ref)}>`;
-    if (Array.isArray(o['Fn::GetAtt'])) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
-    if (o['Fn::ImportValue'] !== undefined) return `<import ${flat(o['Fn::ImportValue'])}>`;
-  }
-  return JSON.stringify(v);
-};
-
-/** Resolves `{Fn::ImportValue}` against the exports of another stack's template. */
-function exportedValue(template: { toJSON(): unknown }, importValue: unknown): unknown {
-  const name = (importValue as { 'Fn::ImportValue': string })['Fn::ImportValue'];
-  const outputs = (
-    template.toJSON() as { Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> }
-  ).Outputs;
-  const found = Object.values(outputs ?? {}).find((o) => o.Export?.Name === name);
-  if (!found) throw new Error(`no export named ${name}`);
-  return found.Value;
-}
 
 // The BucketNotificationsHandler (CDK's provider) is also an AWS::Lambda::Function: pick ours by its code.
 const ingestFunction = () => {
@@ -150,6 +133,82 @@ describe('raw-document bucket', () => {
 
   it('is removed with a dev stack', () => {
     expect(env.storage.toJSON()).toMatchObject({ Resources: { [raw().id]: { DeletionPolicy: 'Delete' } } });
+  });
+});
+
+describe('reference-data bucket (screening)', () => {
+  const refData = () => {
+    const entry = Object.entries(resourcesOf(env.storage, 'AWS::S3::Bucket')).find(([id]) =>
+      id.startsWith('ReferenceData'),
+    );
+    if (!entry) throw new Error('no ReferenceData bucket');
+    return { id: entry[0], props: entry[1].Properties as Record<string, unknown> };
+  };
+
+  it('is private, encrypted with the data key, versioned, logged and TLS-only', () => {
+    const { id, props } = refData();
+    const key = only(env.storage, 'AWS::KMS::Key');
+    expect(props).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: { 'Fn::GetAtt': [key.id, 'Arn'] },
+            },
+          },
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: { LogFilePrefix: 'reference-data/' },
+    });
+    expect(flat(props.BucketName)).toBe('manifest-intake-dev-refdata-<AWS::AccountId>-<AWS::Region>');
+    env.storage.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('receives every rule set of config/rules/ under rules/, as the repository has them', () => {
+    const { id } = refData();
+    const deployment = only(env.storage, 'Custom::CDKBucketDeployment').resource.Properties as {
+      SourceObjectKeys: string[];
+      DestinationBucketName: unknown;
+      DestinationBucketKeyPrefix: string;
+      Prune: boolean;
+    };
+    expect(deployment).toMatchObject({
+      DestinationBucketName: { Ref: id },
+      DestinationBucketKeyPrefix: 'rules/',
+      Prune: true,
+    });
+    // The asset is the config/rules folder itself (no bundling): same files, same bytes.
+    expect(deployment.SourceObjectKeys).toHaveLength(1);
+    const folder = join(env.outdir, `asset.${deployment.SourceObjectKeys[0]!.replace(/\.zip$/, '')}`);
+    const rules = readdirSync(join(PROJECT_ROOT, 'config/rules')).sort();
+    expect(readdirSync(folder).sort()).toEqual(rules);
+    expect(rules).toContain(`${dev.screening.ruleSet}.json`);
+    for (const f of rules)
+      expect(readFileSync(join(folder, f), 'utf8')).toBe(
+        readFileSync(join(PROJECT_ROOT, 'config/rules', f), 'utf8'),
+      );
+  });
+
+  it('refuses to synthesize an environment whose rule set is missing or invalid', () => {
+    expect(() => checkRuleSet({ ...dev, screening: { ...dev.screening, ruleSet: 'no-such-rules' } })).toThrow(
+      /no file config\/rules\/no-such-rules\.json/,
+    );
+    expect(() => checkRuleSet(dev)).not.toThrow();
   });
 });
 
@@ -267,6 +326,18 @@ describe('ingest function', () => {
     expect(logGroup.resource.Properties).toMatchObject({ RetentionInDays: dev.logRetentionDays });
   });
 
+  it('loads its screening rule set and watchlist from the reference-data bucket', () => {
+    const vars = (ingestFunction().props.Environment as { Variables: Record<string, unknown> }).Variables;
+    const bucket = 's3://manifest-intake-dev-refdata-<AWS::AccountId>-<AWS::Region>';
+    expect(flat(vars.SCREENING_RULES)).toBe(`${bucket}/rules/${dev.screening.ruleSet}.json`);
+    expect(flat(vars.SCREENING_WATCHLIST)).toBe(`${bucket}/${dev.screening.watchlistKey}`);
+    // The bucket the variables name is the storage stack's reference-data bucket.
+    const refData = Object.entries(resourcesOf(env.storage, 'AWS::S3::Bucket')).find(([id]) =>
+      id.startsWith('ReferenceData'),
+    )!;
+    expect(`s3://${flat((refData[1].Properties as { BucketName: unknown }).BucketName)}`).toBe(bucket);
+  });
+
   it('gets its table, review queue and bucket from the environment, plus the Powertools settings', () => {
     const vars = (ingestFunction().props.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(vars).toMatchObject({
@@ -337,17 +408,43 @@ describe('ingest permissions', () => {
     }
   });
 
-  it('reads objects under incoming/ and writes under ack/, nothing else in S3', () => {
+  it('reads objects under incoming/ and its two screening objects, writes under ack/, nothing else in S3', () => {
     const s3 = statements().statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     const grants = s3.map((s) => ({ actions: actionsOf(s), resources: resourcesOfStatement(s).map(flat) }));
     const bucketArn = 'arn:<AWS::Partition>:s3:::manifest-intake-dev-raw-<AWS::AccountId>-<AWS::Region>';
-    expect(grants).toEqual(
-      expect.arrayContaining([
-        { actions: ['s3:GetObject'], resources: [`${bucketArn}/incoming/*`] },
-        { actions: ['s3:PutObject'], resources: [`${bucketArn}/ack/*`] },
-      ]),
+    const refData = 'arn:<AWS::Partition>:s3:::manifest-intake-dev-refdata-<AWS::AccountId>-<AWS::Region>';
+    // IAM policy minimization merges the GetObject statements: compare them as one set.
+    const reads = grants.filter((g) => g.actions.includes('s3:GetObject'));
+    expect(reads.every((g) => g.actions.length === 1)).toBe(true);
+    expect(reads.flatMap((g) => g.resources).sort()).toEqual(
+      [`${bucketArn}/incoming/*`, `${refData}/rules/default.json`, `${refData}/watchlists/csl.csv`].sort(),
     );
-    expect(grants).toHaveLength(2);
+    expect(grants.filter((g) => !g.actions.includes('s3:GetObject'))).toEqual([
+      { actions: ['s3:PutObject'], resources: [`${bucketArn}/ack/*`] },
+    ]);
+  });
+
+  it('reads exactly its rule set and watchlist in the reference-data bucket, by object ARN', () => {
+    const refData = statements()
+      .statements.flatMap((s) =>
+        resourcesOfStatement(s).map((r) => ({ actions: actionsOf(s), arn: flat(r) })),
+      )
+      .filter((g) => g.arn.includes('-refdata-'));
+    expect(refData.map((g) => g.arn.replace(/^.*-<AWS::Region>/, '')).sort()).toEqual(
+      [`/${dev.screening.watchlistKey}`, `/rules/${dev.screening.ruleSet}.json`].sort(),
+    );
+    for (const g of refData) {
+      expect(g.actions).toEqual(['s3:GetObject']);
+      expect(g.arn).not.toContain('*');
+    }
+  });
+
+  it('grants what the screening aggregates call (UpdateItem, then GetItem), and no Scan', () => {
+    const actions = statements()
+      .statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+      .flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:GetItem']));
+    expect(actions).not.toContain('dynamodb:Scan');
   });
 
   it('uses the table data plane only, on the table itself', () => {
@@ -447,13 +544,14 @@ describe('observability', () => {
     );
   });
 
-  it('alarms on both DLQs, ingest errors and throttles, and the review backlog age', () => {
+  it('alarms on both DLQs, function errors, ingest throttles and the review backlog age', () => {
     const alarms = Object.values(resourcesOf(env.observability, 'AWS::CloudWatch::Alarm')).map(
       (a) => a.Properties as Record<string, unknown>,
     );
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    expect(byMetric('Errors')).toHaveLength(1);
+    // Ingest and the review API function.
+    expect(byMetric('Errors')).toHaveLength(2);
     expect(byMetric('Throttles')).toHaveLength(1);
     expect(byMetric('ApproximateAgeOfOldestMessage')).toEqual([
       expect.objectContaining({ Threshold: dev.reviewQueue.oldestMessageAlarmMinutes * 60 }),

@@ -54,3 +54,32 @@ export function only(template: Template, type: string): { id: string; resource: 
 export function resourcesOf(template: Template, type: string): Resources {
   return template.findResources(type) as Resources;
 }
+
+export type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+export const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+export const resourcesOfStatement = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+/** A CloudFormation value flattened to text, enough to compare ARN shapes. */
+export const flat = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o['Fn::Join']))
+      return (o['Fn::Join'][1] as unknown[]).map(flat).join(o['Fn::Join'][0] as string);
+    if (o.Ref !== undefined) return `<${String(o.Ref)}>`;
+    if (Array.isArray(o['Fn::GetAtt'])) return `<${(o['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (o['Fn::ImportValue'] !== undefined) return `<import ${flat(o['Fn::ImportValue'])}>`;
+  }
+  return JSON.stringify(v);
+};
+
+/** Resolves `{Fn::ImportValue}` against the exports of another stack's template. */
+export function exportedValue(template: { toJSON(): unknown }, importValue: unknown): unknown {
+  const name = (importValue as { 'Fn::ImportValue': string })['Fn::ImportValue'];
+  const outputs = (
+    template.toJSON() as { Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> }
+  ).Outputs;
+  const found = Object.values(outputs ?? {}).find((o) => o.Export?.Name === name);
+  if (!found) throw new Error(`no export named ${name}`);
+  return found.Value;
+}
