@@ -1,8 +1,10 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { LocalClients } from './clients.js';
-import type { LocalModel, QueueSpec, TableSpec } from './template-model.js';
+import type { BucketDeploymentSpec, LocalModel, QueueSpec, TableSpec } from './template-model.js';
 
 /**
  * Creates the model's buckets, queues and tables on the emulators. Capacity, encryption,
@@ -73,4 +75,26 @@ export async function provision(
       throw new Error(`queue ${q.name}: the emulator answered ${out.QueueUrl}, expected ${q.url}`);
   }
   for (const t of model.tables) await createTable(clients, t, warn);
+  for (const d of model.bucketDeployments) await deploy(clients, d, warn);
+}
+
+/** Copies a BucketDeployment's asset folders under its prefix, as CDK's provider does at deploy time. */
+async function deploy(
+  clients: LocalClients,
+  d: BucketDeploymentSpec,
+  warn: (m: string) => void,
+): Promise<void> {
+  for (const dir of d.sourceDirs) {
+    const files = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => undefined);
+    if (!files) {
+      warn(`${d.id}: asset folder ${dir} is missing; nothing deployed to s3://${d.bucket}/${d.prefix}`);
+      continue;
+    }
+    for (const f of files) {
+      if (!f.isFile()) continue;
+      const path = join(f.parentPath, f.name);
+      const key = `${d.prefix}${relative(dir, path).split(sep).join('/')}`;
+      await clients.s3.send(new PutObjectCommand({ Bucket: d.bucket, Key: key, Body: await readFile(path) }));
+    }
+  }
 }

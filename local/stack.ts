@@ -7,6 +7,7 @@ import { startDynalite, startFauxqs, type Dynalite, type Fauxqs } from './emulat
 import { LambdaRunner } from './lambda-runner.js';
 import { EventSourcePoller, type BatchReport } from './poller.js';
 import { provision } from './provision.js';
+import { seedWatchlist } from './reference-data.js';
 import { NotificationDispatcher } from './s3-events.js';
 import {
   buildModel,
@@ -158,10 +159,13 @@ export class LocalStack {
       const clients = localClients(info);
       started.push({ close: async () => clients.destroy() });
       await provision(model, clients, warn);
+      const seeded = await seedWatchlist(model, clients);
+      if (seeded.length > 0)
+        progress(`Sample denied-party list (config/watchlists/sample-csl.csv) put at ${seeded.join(', ')}`);
       const skipped = Object.values(model.skipped).reduce((a, b) => a + b, 0);
       progress(
         `Provisioned from ${model.stacks.join(', ')}: ${model.buckets.length} bucket(s), ${model.queues.length} queue(s), ${model.tables.length} table(s), ` +
-          `${model.functions.length} function(s), ${model.notifications.length} notification(s), ${model.eventSourceMappings.length} event source mapping(s); ` +
+          `${model.functions.length} function(s), ${model.notifications.length} notification(s), ${model.eventSourceMappings.length} event source mapping(s), ${model.bucketDeployments.length} bucket deployment(s); ` +
           `${skipped} resource(s) with no local meaning skipped (IAM, KMS, policies, log groups, custom-resource providers…)`,
       );
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { assetPathOf, type AssemblyStack, type CfnResource, type CfnValue } from './cloud-assembly.js';
 
@@ -83,6 +84,14 @@ export interface EventSourceMappingSpec {
   enabled: boolean;
 }
 
+/** A CDK BucketDeployment: files from asset folders copied under a prefix of a bucket at deploy time. */
+export interface BucketDeploymentSpec {
+  id: string;
+  sourceDirs: string[];
+  bucket: string;
+  prefix: string;
+}
+
 export interface LocalModel {
   region: string;
   accountId: string;
@@ -93,6 +102,7 @@ export interface LocalModel {
   functions: FunctionSpec[];
   notifications: NotificationSpec[];
   eventSourceMappings: EventSourceMappingSpec[];
+  bucketDeployments: BucketDeploymentSpec[];
   /** Resource types with no local meaning, with how many were skipped. */
   skipped: Record<string, number>;
   warnings: string[];
@@ -470,6 +480,7 @@ const HANDLED = new Set([
   'AWS::Lambda::Function',
   'AWS::Lambda::EventSourceMapping',
   'Custom::S3BucketNotifications',
+  'Custom::CDKBucketDeployment',
 ]);
 
 /** CDK's own helper functions (custom-resource providers, log retention): never run locally. */
@@ -523,6 +534,7 @@ export function buildModel(assembly: AssemblyStack[], env: LocalEnv): LocalModel
     functions: [],
     notifications: [],
     eventSourceMappings: [],
+    bucketDeployments: [],
     skipped: {},
     warnings: [],
   };
@@ -562,6 +574,24 @@ export function buildModel(assembly: AssemblyStack[], env: LocalEnv): LocalModel
         case 'AWS::S3::Bucket':
           model.buckets.push(named());
           break;
+        case 'Custom::CDKBucketDeployment': {
+          // Deploy-time content (rule sets, the console): the local stack copies it the same way.
+          const keys = (props.SourceObjectKeys ?? []) as unknown[];
+          const sourceDirs = keys
+            .filter((k): k is string => typeof k === 'string')
+            .map((k) => stack.assets.get(k) ?? resolve(stack.dir, '..', `asset.${k.replace(/\.zip$/, '')}`));
+          model.bucketDeployments.push({
+            id: where,
+            sourceDirs,
+            bucket: asString(
+              resolver.resolve(stack, props.DestinationBucketName, `${where}.DestinationBucketName`),
+              where,
+            ),
+            prefix:
+              typeof props.DestinationBucketKeyPrefix === 'string' ? props.DestinationBucketKeyPrefix : '',
+          });
+          break;
+        }
         case 'AWS::SQS::Queue': {
           const base = named();
           const attributes: Record<string, string> = {};

@@ -13,7 +13,8 @@ import { S3BlobStore } from '../../shared/aws/s3-blob.js';
 import { SqsReviewQueue } from '../../shared/aws/sqs-queue.js';
 import { ingestDocument } from '../../shared/intake/ingest.js';
 import { decodeEventKey, parseObjectKey } from '../../shared/intake/object-key.js';
-import { createScreener } from '../../shared/screening/screen.js';
+import { loadScreenerFromEnv } from '../../shared/aws/screening-config.js';
+import { DynamoAggregateStore } from '../../shared/aws/aggregate-store.js';
 import { configuredProfiles } from '../../shared/formats/parcel-csv/profiles.js';
 import { s3RecordsOf } from './s3-event.js';
 
@@ -31,7 +32,9 @@ const deps = {
   store: new DynamoIntakeStore(documentClient(), env('TABLE_NAME')),
   queue: new SqsReviewQueue(sqsClient(), env('REVIEW_QUEUE_URL')),
   blobs: new S3BlobStore(tracer.captureAWSv3Client(s3Client())),
-  screener: createScreener(),
+  // Rule set and denied-party list from SCREENING_RULES / SCREENING_WATCHLIST (S3 in the cloud).
+  screener: await loadScreenerFromEnv(),
+  aggregates: new DynamoAggregateStore(documentClient(), env('TABLE_NAME')),
   profiles: await configuredProfiles(),
 };
 

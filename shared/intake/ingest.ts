@@ -9,6 +9,7 @@ import type {
   StoredConsignment,
 } from '../store/types.js';
 import type { Screener } from '../screening/screen.js';
+import { applyAggregateRules, type AggregateStore } from '../screening/aggregates.js';
 import { buildAcknowledgement } from './ack.js';
 import { DocumentRun, type DocumentSummary } from './process.js';
 import { ackKey } from './object-key.js';
@@ -25,6 +26,8 @@ export interface IngestDeps {
   /** Consignments written per batch (25 per DynamoDB request). */
   batchSize?: number;
   maxBytes?: number;
+  /** Counters across documents for the splitting rule (many parcels to one consignee). */
+  aggregates?: AggregateStore;
   /** Per-carrier parcel-spreadsheet column mappings (config/carrier-profiles.json). */
   profiles?: Record<string, Record<string, string>>;
   onProgress?: (counts: DocumentSummary['counts']) => void;
@@ -54,6 +57,7 @@ export async function ingestDocument(doc: DocumentObject, deps: IngestDeps): Pro
   });
   const batchSize = deps.batchSize ?? 500;
   let batch: StoredConsignment[] = [];
+  let batchNo = 0;
   let flagged = 0;
   let queued = 0;
 
@@ -61,6 +65,15 @@ export async function ingestDocument(doc: DocumentObject, deps: IngestDeps): Pro
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
+    // The token makes a re-delivered batch count once: same document, same batch number.
+    if (deps.aggregates)
+      await applyAggregateRules(items, {
+        screener: deps.screener,
+        aggregates: deps.aggregates,
+        token: `${doc.documentId}#${batchNo}`,
+        now: now(),
+      });
+    batchNo += 1;
     await deps.store.putConsignments(items);
     const seeds: ReviewSeed[] = items
       .filter((c) => c.review)

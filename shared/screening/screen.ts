@@ -1,28 +1,421 @@
 import type { Consignment } from '../model/consignment.js';
-import type { Flag, ScreeningResult } from './types.js';
+import { isVagueDescription, VAGUE_TERMS } from '../reference/vague-terms.js';
+import { hash53 } from '../intake/hash.js';
+import { findCasNumbers } from './cas.js';
+import { NameNormaliser } from './names.js';
+import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
+import { foldText, TermMatcher } from './text.js';
+import type { Flag, FlagCategory, ScreeningResult } from './types.js';
+import { parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
 
 /**
- * The screener: pure and synchronous so it runs on the hot path of a million-row file.
- * This first rule set carries one rule (HS chapter 93: arms and ammunition); issue 4 widens it.
+ * The screener: pure and synchronous so it runs on the hot path of a million-row file. Every
+ * list of terms and codes comes from the rule set (config/rules/*.json); building the automaton
+ * and the watchlist index happens once, in createScreener.
  */
 export interface Screener {
   readonly ruleSetVersion: string;
+  readonly rules: RuleSet;
+  /** Identity of the denied-party list in use, when there is one. */
+  readonly watchlistVersion?: string;
   screen(consignment: Consignment): ScreeningResult;
+  /** Risk score and review decision for a list of flags (used when aggregate rules add flags). */
+  score(flags: readonly Flag[]): { riskScore: number; review: boolean };
 }
 
-export function createScreener(): Screener {
-  const ruleSetVersion = 'baseline-1';
-  const threshold = 50;
-  return {
-    ruleSetVersion,
-    screen(c: Consignment): ScreeningResult {
-      const flags: Flag[] = [];
-      for (const hs of c.hsCodes) {
-        if (hs.startsWith('93'))
-          flags.push({ category: 'firearms', rule: 'hs-chapter-93', score: 80, evidence: { field: 'hsCodes', text: hs } });
-      }
-      const riskScore = Math.min(100, flags.reduce((s, f) => Math.max(s, f.score), 0));
-      return { flags, riskScore, ruleSetVersion, review: riskScore >= threshold };
-    },
+export interface ScreenerOptions {
+  /** Rule set; the bundled config/rules/default.json when absent. */
+  rules?: RuleSet;
+  /** Denied-party list: parsed entries, CSL CSV text, or a prebuilt index. */
+  watchlist?: WatchlistIndex | readonly WatchlistEntry[] | { csv: string; origin?: string };
+}
+
+type Marker = 'consolidation' | 'no-value-expected' | 'vague-word';
+type TermData =
+  { kind: 'term'; rule: number } | { kind: 'context'; rule: number } | { kind: 'marker'; marker: Marker };
+
+interface CompiledHs {
+  rule: RuleSet['hsRules'][number];
+}
+
+const MAX_EVIDENCE = 160;
+const NONE: ReadonlySet<FlagCategory> = new Set();
+function withCategory(set: ReadonlySet<FlagCategory>, category: FlagCategory): Set<FlagCategory> {
+  const out = set === NONE ? new Set<FlagCategory>() : (set as Set<FlagCategory>);
+  out.add(category);
+  return out;
+}
+const LETTER = /\p{L}/u;
+
+/** "xxxx", "- - -": one character repeated, spaces aside (PACT rejects 3+ repeated characters). */
+function oneRepeatedChar(d: string): boolean {
+  let first = -1;
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i);
+    if (c === 32 || c === 9) continue;
+    if (first < 0) first = c;
+    else if (c !== first) return false;
+  }
+  return true;
+}
+const MAX_FLAGS_PER_RULE = 3;
+
+export function createScreener(options: ScreenerOptions = {}): Screener {
+  const rules = options.rules ?? defaultRuleSet();
+  const version = versionOf(rules);
+  const threshold = rules.review.threshold;
+  const mis = rules.misdeclaration;
+
+  // One automaton for every term, context exclusion and marker of the rule set.
+  const entries: { term: string; data: TermData }[] = [];
+  rules.termRules.forEach((r, i) => {
+    for (const term of r.terms) entries.push({ term, data: { kind: 'term', rule: i } });
+    for (const term of r.unlessNear) entries.push({ term, data: { kind: 'context', rule: i } });
+  });
+  for (const term of mis.vagueDescription.masterConsolidationTerms)
+    entries.push({ term, data: { kind: 'marker', marker: 'consolidation' } });
+  for (const term of mis.valuePerKg.exemptTerms)
+    entries.push({ term, data: { kind: 'marker', marker: 'no-value-expected' } });
+  // Vague words and phrases only mark a description as worth the (slower) full vague check.
+  for (const term of [...VAGUE_TERMS, ...mis.vagueDescription.extraTerms])
+    entries.push({ term, data: { kind: 'marker', marker: 'vague-word' } });
+  const matcher = new TermMatcher<TermData>(entries, { minSplitLength: rules.text.minSplitLength });
+  const suppressed = new Uint8Array(rules.termRules.length);
+
+  const hsByPrefix = new Map<string, CompiledHs>();
+  const hsLengths = new Set<number>();
+  for (const rule of rules.hsRules)
+    for (const p of rule.prefixes) {
+      hsByPrefix.set(p, { rule });
+      hsLengths.add(p.length);
+    }
+  const hsPrefixLengths = [...hsLengths].sort((a, b) => b - a);
+
+  const casByNumber = new Map<string, { rule: RuleSet['casRules'][number]; name: string }>();
+  for (const rule of rules.casRules)
+    for (const n of rule.numbers) casByNumber.set(n.cas, { rule, name: n.name });
+
+  const dp = rules.deniedParty;
+  const index = buildIndex(options.watchlist, dp);
+  const watchlistVersion = index ? watchlistStamp(index.entries) : undefined;
+  const mismatchCategories = new Set<FlagCategory>(mis.hsMismatch.categories);
+  const undeclaredCategories = new Set<FlagCategory>(mis.undeclaredNature.categories);
+  const rates = mis.valuePerKg.usdRates;
+  const extraVague = new Set(mis.vagueDescription.extraTerms.map(foldText));
+  // The full check (shared with validation) costs microseconds: run it only on descriptions
+  // that hold a vague word, or that may match PACT's shapes (short, no letters, one repeated character).
+  const mayBeVague = (d: string, vagueWord: boolean) =>
+    vagueWord || d.length <= 6 || !LETTER.test(d) || oneRepeatedChar(d);
+  const isVague = (d: string, vagueWord: boolean) =>
+    d.length <= 80 && mayBeVague(d, vagueWord) && (isVagueDescription(d) || extraVague.has(foldText(d)));
+
+  const score = (flags: readonly Flag[]) => {
+    if (flags.length === 0) return { riskScore: 0, review: threshold <= 0 };
+    // Independent signals: 1 − Π(1 − s/100) over each rule's strongest flag.
+    const best = new Map<string, number>();
+    for (const f of flags) best.set(f.rule, Math.max(best.get(f.rule) ?? 0, f.score));
+    let keep = 1;
+    for (const s of best.values()) keep *= 1 - Math.min(100, Math.max(0, s)) / 100;
+    const riskScore = Math.round((1 - keep) * 100);
+    return { riskScore, review: riskScore >= threshold };
   };
+
+  function screen(c: Consignment): ScreeningResult {
+    const flags: Flag[] = [];
+    const description = c.description;
+    // Most consignments match nothing: these stay empty and shared until something matches.
+    let textCategories = NONE;
+    let mismatchable = NONE;
+    let hsCategories = NONE;
+    let consolidation = false;
+    let noValueExpected = false;
+    let vagueWord = false;
+
+    // Commodity terms, context exclusions and markers: one pass over the description.
+    const hits = matcher.scan(description);
+    if (hits.length > 0) {
+      suppressed.fill(0);
+      for (const h of hits) {
+        if (h.data.kind === 'context') suppressed[h.data.rule] = 1;
+        else if (h.data.kind === 'marker') {
+          if (h.data.marker === 'consolidation') consolidation = true;
+          else if (h.data.marker === 'vague-word') vagueWord = true;
+          else noValueExpected = true;
+        }
+      }
+      const byRule = new Map<number, { start: number; end: number }[]>();
+      for (const h of hits) {
+        if (h.data.kind !== 'term' || suppressed[h.data.rule]) continue;
+        const rule = rules.termRules[h.data.rule]!;
+        if (rule.minWeightKg !== undefined && c.weightKg < rule.minWeightKg) continue;
+        const list = byRule.get(h.data.rule) ?? [];
+        list.push({ start: h.start, end: h.end });
+        byRule.set(h.data.rule, list);
+      }
+      if (byRule.size > 1) dropContained(byRule, rules.termRules);
+      for (const [ruleIndex, ranges] of byRule) {
+        if (ranges.length === 0) continue;
+        const rule = rules.termRules[ruleIndex]!;
+        addTermFlags(flags, rule, description, ranges, c.weightKg);
+        textCategories = withCategory(textCategories, rule.category);
+        if (rule.hsMismatch) mismatchable = withCategory(mismatchable, rule.category);
+      }
+    }
+
+    // CAS numbers with a valid check digit.
+    for (const cas of findCasNumbers(description)) {
+      const listed = casByNumber.get(cas.cas);
+      if (!listed) continue;
+      flags.push({
+        category: listed.rule.category,
+        rule: listed.rule.id,
+        score: listed.rule.score,
+        evidence: { field: 'description', text: `CAS ${cas.cas} (${listed.name})` },
+      });
+      textCategories = withCategory(textCategories, listed.rule.category);
+      mismatchable = withCategory(mismatchable, listed.rule.category);
+    }
+
+    // HS code prefixes, longest first.
+    for (const code of c.hsCodes) {
+      for (const len of hsPrefixLengths) {
+        if (code.length < len) continue;
+        const hit = hsByPrefix.get(code.slice(0, len));
+        if (!hit) continue;
+        flags.push({
+          category: hit.rule.category,
+          rule: hit.rule.id,
+          score: hit.rule.score,
+          evidence: { field: 'hsCodes', text: code },
+        });
+        hsCategories = withCategory(hsCategories, hit.rule.category);
+        break;
+      }
+    }
+
+    // Description and HS code disagree.
+    if (c.hsCodes.length > 0) {
+      for (const cat of mismatchable) {
+        if (!mismatchCategories.has(cat) || hsCategories.has(cat)) continue;
+        flags.push({
+          category: 'misdeclaration',
+          rule: 'hs-description-mismatch',
+          score: mis.hsMismatch.score,
+          evidence: {
+            field: 'hsCodes',
+            text: clip(`description names ${cat} goods but HS ${c.hsCodes.join(', ')} does not`),
+          },
+        });
+      }
+    }
+    for (const cat of hsCategories) {
+      if (!undeclaredCategories.has(cat) || textCategories.has(cat)) continue;
+      flags.push({
+        category: 'misdeclaration',
+        rule: 'hs-nature-undeclared',
+        score: mis.undeclaredNature.score,
+        evidence: {
+          field: 'description',
+          text: clip(`"${description}" does not name the ${cat} goods its HS code declares`),
+        },
+      });
+    }
+
+    // Denied parties.
+    if (index) {
+      for (const who of dp.parties) {
+        const name = c[who]?.name;
+        if (!name) continue;
+        const match = index.search(name, 1)[0];
+        if (!match) continue;
+        const exact = match.similarity >= 0.9999;
+        const e = match.entry;
+        const listed = [
+          e.source && shortSource(e.source),
+          e.entityNumber && `entry ${e.entityNumber}`,
+          e.programs && `programs ${e.programs}`,
+        ]
+          .filter(Boolean)
+          .join(', ');
+        flags.push({
+          category: 'denied-party',
+          rule: exact ? 'denied-party-exact' : 'denied-party-fuzzy',
+          score: exact ? dp.exactScore : dp.fuzzyScore,
+          evidence: {
+            field: `${who}.name`,
+            text: clip(
+              `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''} (${listed}; similarity ${match.similarity.toFixed(2)})`,
+            ),
+          },
+        });
+      }
+    }
+
+    // Mis-declaration and anomalies.
+    const vague = mis.vagueDescription;
+    const usd = toUsd(c.declaredValue, rates);
+    if (!(c.kind === 'master' && consolidation) && isVague(description, vagueWord)) {
+      let rule = 'vague-description';
+      let s = vague.score;
+      let why = '';
+      if (usd !== undefined && usd <= vague.lowValueUsd && !noValueExpected) {
+        rule = 'vague-description-low-value';
+        s = vague.lowValueScore;
+        why = ` declared at ${money(c.declaredValue!)}`;
+      }
+      if (c.weightKg >= vague.heavyKg && vague.heavyScore >= s) {
+        rule = 'vague-description-heavy';
+        s = vague.heavyScore;
+        why = ` for ${c.weightKg} kg${why ? ` and${why}` : ''}`;
+      }
+      flags.push({
+        category: 'misdeclaration',
+        rule,
+        score: s,
+        evidence: { field: 'description', text: clip(`"${description}"${why}`) },
+      });
+    }
+    const vpk = mis.valuePerKg;
+    if (usd !== undefined && !noValueExpected) {
+      const perKg = usd / c.weightKg;
+      if (c.weightKg >= vpk.minWeightKg && perKg < vpk.minUsdPerKg)
+        flags.push({
+          category: 'misdeclaration',
+          rule: 'value-per-kg-low',
+          score: vpk.lowScore,
+          evidence: {
+            field: 'declaredValue',
+            text: `${money(c.declaredValue!)} for ${c.weightKg} kg (${perKg.toFixed(2)} USD/kg, minimum ${vpk.minUsdPerKg})`,
+          },
+        });
+      else if (perKg > vpk.maxUsdPerKg)
+        flags.push({
+          category: 'misdeclaration',
+          rule: 'value-per-kg-high',
+          score: vpk.highScore,
+          evidence: {
+            field: 'declaredValue',
+            text: `${money(c.declaredValue!)} for ${c.weightKg} kg (${Math.round(perKg)} USD/kg, maximum ${vpk.maxUsdPerKg})`,
+          },
+        });
+    }
+    const volume = c.volumeM3;
+    if (volume != null && volume > 0) {
+      const density = c.weightKg / volume;
+      const d = mis.density;
+      if (density < d.minKgPerM3 || density > d.maxKgPerM3)
+        flags.push({
+          category: 'misdeclaration',
+          rule: 'density-out-of-range',
+          score: d.score,
+          evidence: {
+            field: 'volumeM3',
+            text: `${c.weightKg} kg in ${volume} m³ = ${Math.round(density)} kg/m³ (expected ${d.minKgPerM3}–${d.maxKgPerM3})`,
+          },
+        });
+    }
+
+    if (flags.length > 1) flags.sort((a, b) => b.score - a.score);
+    const { riskScore, review } = score(flags);
+    const result: ScreeningResult = { flags, riskScore, ruleSetVersion: version, review };
+    if (watchlistVersion) result.watchlistVersion = watchlistVersion;
+    return result;
+  }
+
+  return {
+    ruleSetVersion: version,
+    rules,
+    ...(watchlistVersion ? { watchlistVersion } : {}),
+    screen,
+    score,
+  };
+}
+
+function addTermFlags(
+  flags: Flag[],
+  rule: TermRule,
+  text: string,
+  ranges: { start: number; end: number }[],
+  weightKg: number,
+): void {
+  // Keep the longest of overlapping hits ("1-boc-4-piperidone" over "4-piperidone"), then distinct texts.
+  ranges.sort((a, b) => a.start - b.start || b.end - a.end);
+  const seen = new Set<string>();
+  let lastEnd = -1;
+  let count = 0;
+  for (const r of ranges) {
+    if (r.end <= lastEnd) continue;
+    lastEnd = r.end;
+    const snippet = text.slice(r.start, r.end).replace(/\s+/g, ' ');
+    const key = snippet.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const suffix = rule.minWeightKg !== undefined ? ` (${weightKg} kg)` : '';
+    flags.push({
+      category: rule.category,
+      rule: rule.id,
+      score: rule.score,
+      evidence: { field: 'description', text: clip(snippet + suffix) },
+    });
+    if (++count >= MAX_FLAGS_PER_RULE) break;
+  }
+}
+
+/** A hit inside a longer hit of another rule of the same category says nothing new ("Glock" in "Glock switch"). */
+function dropContained(
+  byRule: Map<number, { start: number; end: number }[]>,
+  termRules: readonly TermRule[],
+): void {
+  const all = [...byRule].flatMap(([rule, ranges]) => ranges.map((r) => ({ rule, ...r })));
+  for (const [rule, ranges] of byRule) {
+    const category = termRules[rule]!.category;
+    const kept = ranges.filter(
+      (r) =>
+        !all.some(
+          (o) =>
+            o.rule !== rule &&
+            termRules[o.rule]!.category === category &&
+            o.start <= r.start &&
+            o.end >= r.end &&
+            o.end - o.start > r.end - r.start,
+        ),
+    );
+    byRule.set(rule, kept);
+  }
+}
+
+function buildIndex(
+  watchlist: ScreenerOptions['watchlist'],
+  dp: RuleSet['deniedParty'],
+): WatchlistIndex | undefined {
+  if (!watchlist) return undefined;
+  if (watchlist instanceof WatchlistIndex) return watchlist;
+  const entries = 'csv' in watchlist ? parseCslCsv(watchlist.csv, watchlist.origin) : watchlist;
+  return new WatchlistIndex(entries, new NameNormaliser(dp), dp.threshold);
+}
+
+/** A short, stable identity of a list: its size and a hash of its names. */
+export function watchlistStamp(entries: readonly WatchlistEntry[]): string {
+  let h = 0;
+  for (const e of entries) h = hash53(`${e.id}|${e.name}|${e.altNames.join(';')}`, h % 0xffffffff);
+  return `csl-${h.toString(16).padStart(14, '0')}-${entries.length}`;
+}
+
+function toUsd(value: Consignment['declaredValue'], rates: Record<string, number>): number | undefined {
+  if (!value) return undefined;
+  const rate = rates[value.currency];
+  return rate === undefined ? undefined : value.amount * rate;
+}
+
+function money(v: NonNullable<Consignment['declaredValue']>): string {
+  return `${v.amount.toFixed(2)} ${v.currency}`;
+}
+
+function shortSource(source: string): string {
+  // "Specially Designated Nationals (SDN) - Treasury Department" → "SDN"
+  return /\(([A-Z0-9-]{2,12})\)/.exec(source)?.[1] ?? source;
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_EVIDENCE ? text : `${text.slice(0, MAX_EVIDENCE - 1)}…`;
 }

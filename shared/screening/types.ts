@@ -1,5 +1,12 @@
 /** Flag categories (public contract, issue 4): exact strings, extend never rename. */
-export const FLAG_CATEGORIES = ['firearms', 'precursors', 'narcotics', 'fuel', 'denied-party', 'misdeclaration'] as const;
+export const FLAG_CATEGORIES = [
+  'firearms',
+  'precursors',
+  'narcotics',
+  'fuel',
+  'denied-party',
+  'misdeclaration',
+] as const;
 export type FlagCategory = (typeof FLAG_CATEGORIES)[number];
 
 /** One explainable reason to look at a consignment: what matched, where, and how much it weighs. */
@@ -16,5 +23,14 @@ export interface ScreeningResult {
   riskScore: number;
   ruleSetVersion: string;
   /** True when riskScore reaches the rule set's review threshold. */
+  review: boolean;
+  /** The denied-party list screened against, when there was one (e.g. "csl-3f2a9c1b-20000"). */
+  watchlistVersion?: string;
+}
+
+/** What screening adds to a consignment (stored with it; see StoredConsignment). */
+export interface Screened {
+  flags: Flag[];
+  riskScore: number;
   review: boolean;
 }

@@ -93,3 +93,28 @@ describe('ingesting one document', () => {
     expect((await ingestDocument(doc, deps)).outcome).toBe('in-progress');
   });
 });
+
+describe('splitting across documents', () => {
+  it('flags parcels once one consignee has received more than the window allows', async () => {
+    const { InMemoryAggregateStore } = await import('../../shared/screening/aggregates.js');
+    const { HEADER, row } = await import('./helpers.js');
+    const deps = { ...(await setup()), aggregates: new InMemoryAggregateStore() };
+    const upload = async (id: string, from: number) => {
+      const rows = Array.from({ length: 4 }, (_, i) =>
+        row({ ParcelID: `S${from + i}`, BuyerName: 'Rosa Medina', BuyerZip: '44100' }),
+      );
+      const key = `incoming/DEMO/${id}/split.csv`;
+      deps.blobs.objects.set(`raw/${key}`, Buffer.from([HEADER, ...rows].join('\n')));
+      return ingestDocument({ ...doc, documentId: id, key, etag: id }, deps);
+    };
+    const first = await upload('S1', 0);
+    expect(first.outcome === 'processed' && first.summary.flagged).toBe(0);
+    const second = await upload('S2', 10);
+    expect(second.outcome === 'processed' && second.summary.flagged).toBeGreaterThan(0);
+    const splitFlags = [...deps.store.consignments.values()]
+      .flatMap((c) => c.flags)
+      .filter((f) => f.rule.includes('splitting'));
+    expect(splitFlags.length).toBeGreaterThan(0);
+    expect(splitFlags[0]).toMatchObject({ category: 'misdeclaration' });
+  });
+});

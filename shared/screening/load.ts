@@ -1,0 +1,25 @@
+import { readFile, stat } from 'node:fs/promises';
+import { defaultRuleSet, loadRuleSetFile } from './rules.js';
+import { createScreener, type Screener } from './screen.js';
+import { MAX_WATCHLIST_BYTES, parseCslCsv, WatchlistFormatError, type WatchlistEntry } from './watchlist.js';
+
+/** Reads a CSL CSV watchlist file, with a size bound and a clear error when it is not one. */
+export async function loadWatchlistFile(path: string): Promise<WatchlistEntry[]> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) throw new WatchlistFormatError(`cannot read watchlist ${path}: no such file`);
+  if (info.size > MAX_WATCHLIST_BYTES)
+    throw new WatchlistFormatError(`watchlist ${path} is larger than ${MAX_WATCHLIST_BYTES} bytes`);
+  return parseCslCsv(await readFile(path, 'utf8'), path);
+}
+
+/**
+ * A screener from local files (CLI, tests, the local stack): the rule set (default: the bundled
+ * config/rules/default.json) and an optional CSL watchlist.
+ */
+export async function loadScreener(
+  options: { rulesFile?: string; watchlistFile?: string } = {},
+): Promise<Screener> {
+  const rules = options.rulesFile ? await loadRuleSetFile(options.rulesFile) : defaultRuleSet();
+  const watchlist = options.watchlistFile ? await loadWatchlistFile(options.watchlistFile) : undefined;
+  return createScreener({ rules, ...(watchlist ? { watchlist } : {}) });
+}

@@ -1,0 +1,260 @@
+import { foldText } from './text.js';
+
+/**
+ * Party-name normalisation and similarity for denied-party screening, after the practice of
+ * moov-io/watchman (shared/domain.md, "Denied parties"): reorder "LAST, First", fold case and
+ * accents, drop punctuation and legal suffixes, then compare token sets with Jaro–Winkler.
+ */
+
+export interface NameRules {
+  /** Legal-form words and sequences dropped anywhere in a name ("s a de c v", "llc", "co ltd" …), folded. */
+  legalSuffixes: readonly string[];
+  /** Particles that carry no identity ("de", "la", "the" …), folded. */
+  stopTokens: readonly string[];
+  /** Generic business words weighted down ("trading", "international" …), folded. */
+  weakTokens: readonly string[];
+  /** Weight of a weak token relative to a normal one (0..1). */
+  weakTokenWeight: number;
+  /** Two tokens count as the same when their Jaro–Winkler similarity reaches this … */
+  tokenThreshold: number;
+  /** … or, with 1, when one edit (insert, delete, substitute, swap) turns one into the other (typos). */
+  maxTokenEdits: number;
+  /** Tokens whose lengths differ more than this ratio never match ("Rising" vs "Risingstar"). */
+  minTokenLengthRatio: number;
+}
+
+export interface NormalisedName {
+  tokens: string[];
+  weights: number[];
+  /** Folded tokens joined by spaces, in the order given ("LAST, First" already reordered). */
+  text: string;
+}
+
+/**
+ * Compiles the legal-suffix list into a matcher over token sequences ("s a de c v" is 5 tokens;
+ * "sa de cv" 3); the longest sequence at each position wins.
+ */
+export class NameNormaliser {
+  private readonly suffixes = new Map<string, string[][]>();
+  private readonly stop: Set<string>;
+  private readonly weak: Set<string>;
+
+  constructor(readonly rules: NameRules) {
+    for (const raw of rules.legalSuffixes) {
+      const seq = foldText(raw).split(' ').filter(Boolean);
+      if (seq.length === 0) continue;
+      const list = this.suffixes.get(seq[0]!) ?? [];
+      list.push(seq);
+      list.sort((a, b) => b.length - a.length);
+      this.suffixes.set(seq[0]!, list);
+    }
+    this.stop = new Set(rules.stopTokens.map((t) => foldText(t)));
+    this.weak = new Set(rules.weakTokens.map((t) => foldText(t)));
+  }
+
+  normalise(name: string): NormalisedName {
+    const folded = foldText(reorderLastFirst(name));
+    const raw = folded.length > 0 ? folded.split(' ') : [];
+    const tokens: string[] = [];
+    for (let i = 0; i < raw.length;) {
+      const seqs = this.suffixes.get(raw[i]!);
+      let skip = 0;
+      if (seqs) {
+        for (const seq of seqs) {
+          if (seq.every((t, j) => raw[i + j] === t)) {
+            skip = seq.length;
+            break;
+          }
+        }
+      }
+      // A legal form as the whole name ("CO") is kept: dropping it would leave nothing to match.
+      if (skip > 0 && !(i === 0 && skip === raw.length)) {
+        i += skip;
+        continue;
+      }
+      const t = raw[i]!;
+      if (!this.stop.has(t) || raw.length === 1) tokens.push(t);
+      i++;
+    }
+    // Bounded work on hostile input: a party name longer than MAX_NAME_TOKENS is screened on its start.
+    if (tokens.length > MAX_NAME_TOKENS) tokens.length = MAX_NAME_TOKENS;
+    const weights = tokens.map((t) => (this.weak.has(t) ? this.rules.weakTokenWeight : 1) * tokenWeight(t));
+    return { tokens, weights, text: tokens.join(' ') };
+  }
+
+  /**
+   * Similarity of two normalised names in 0..1, independent of token order: tokens are paired
+   * one-to-one with their best counterpart (Jaro–Winkler, or one edit apart; otherwise 0),
+   * weighted by length and weakness, and the two sides' coverages combined, `a` (the party
+   * screened) 0.6 and `b` (the listed name) 0.4. A name that covers only half of the other
+   * ("José Pérez" vs "José Luis Pérez Ríos") stays well below 1.
+   */
+  similarity(a: NormalisedName, b: NormalisedName): number {
+    if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
+    if (a.text === b.text) return 1;
+    // One-to-one: each token pairs with at most one on the other side, best pairs first, so
+    // "Ramón Ramos" cannot use the listed "Ramón" twice.
+    const pairs: { i: number; j: number; s: number }[] = [];
+    for (let i = 0; i < a.tokens.length; i++)
+      for (let j = 0; j < b.tokens.length; j++) {
+        const s = this.tokenSimilarity(a.tokens[i]!, b.tokens[j]!);
+        if (s > 0) pairs.push({ i, j, s });
+      }
+    if (pairs.length === 0) return 0;
+    pairs.sort((x, y) => y.s - x.s);
+    const usedA = new Set<number>();
+    const usedB = new Set<number>();
+    let gotA = 0;
+    let gotB = 0;
+    for (const { i, j, s } of pairs) {
+      if (usedA.has(i) || usedB.has(j)) continue;
+      usedA.add(i);
+      usedB.add(j);
+      gotA += a.weights[i]! * s;
+      gotB += b.weights[j]! * s;
+    }
+    // The party side weighs more: a listed name often carries a second surname or middle name
+    // that a consignee leaves out ("María Fernanda Montoya" for "MONTOYA ÁLVAREZ, María Fernanda").
+    return PARTY_SIDE * (gotA / sum(a.weights)) + (1 - PARTY_SIDE) * (gotB / sum(b.weights));
+  }
+
+  /**
+   * The share of the party's token weight that must match for a similarity of `threshold`
+   * even if the listed side matched fully: the candidate index uses it to skip names that
+   * share too few tokens.
+   */
+  static minPartyCoverage(threshold: number): number {
+    return (threshold - (1 - PARTY_SIDE)) / PARTY_SIDE;
+  }
+
+  /** Jaro–Winkler of two tokens when they count as the same name part, else 0. */
+  tokenSimilarity(t: string, u: string): number {
+    if (t === u) return 1;
+    const lt = t.length;
+    const lu = u.length;
+    if (Math.min(lt, lu) / Math.max(lt, lu) < this.rules.minTokenLengthRatio) return 0;
+    const jw = jaroWinkler(t, u);
+    if (jw >= this.rules.tokenThreshold) return jw;
+    // A one-letter typo in a short surname ("Lópaz") scores below the threshold; two real
+    // surnames ("Méndez", "Mendoza") are two edits apart.
+    if (this.rules.maxTokenEdits > 0 && jw >= 0.8 && Math.min(lt, lu) >= 4 && oneEditApart(t, u)) return jw;
+    return 0;
+  }
+}
+
+export const MAX_NAME_TOKENS = 24;
+const sum = (xs: number[]) => xs.reduce((t, x) => t + x, 0);
+/** Weight of the screened party's side in the similarity; the listed name has the rest. */
+const PARTY_SIDE = 0.6;
+
+/** Longer tokens say more about identity; initials and two-letter tokens little. */
+function tokenWeight(t: string): number {
+  return t.length <= 1 ? 0.2 : t.length === 2 ? 0.5 : 1;
+}
+
+/**
+ * "PÉREZ GARCÍA, José Luis" → "José Luis PÉREZ GARCÍA". Only a single comma with words on both
+ * sides reorders; "Acme, Inc." has a legal form after the comma and is left as it is by the
+ * caller's suffix removal either way (token order does not matter to the similarity).
+ */
+export function reorderLastFirst(name: string): string {
+  const comma = name.indexOf(',');
+  if (comma <= 0 || name.indexOf(',', comma + 1) >= 0) return name;
+  const last = name.slice(0, comma).trim();
+  const first = name.slice(comma + 1).trim();
+  if (!last || !first) return name;
+  return `${first} ${last}`;
+}
+
+/** Jaro–Winkler similarity (prefix scale 0.1, prefix up to 4), for short ASCII tokens. */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  // Bit masks of matched positions: tokens longer than 31 characters fall back to arrays.
+  if (la > 31 || lb > 31) return jaroWinklerLong(a, b, window);
+  let matchedA = 0;
+  let matchedB = 0;
+  let matches = 0;
+  for (let i = 0; i < la; i++) {
+    const lo = Math.max(0, i - window);
+    const hi = Math.min(lb - 1, i + window);
+    const c = a.charCodeAt(i);
+    for (let j = lo; j <= hi; j++) {
+      if ((matchedB & (1 << j)) === 0 && b.charCodeAt(j) === c) {
+        matchedA |= 1 << i;
+        matchedB |= 1 << j;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let transpositions = 0;
+  let j = 0;
+  for (let i = 0; i < la; i++) {
+    if ((matchedA & (1 << i)) === 0) continue;
+    while ((matchedB & (1 << j)) === 0) j++;
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) transpositions++;
+    j++;
+  }
+  return winkler(a, b, (matches / la + matches / lb + (matches - transpositions / 2) / matches) / 3);
+}
+
+function jaroWinklerLong(a: string, b: string, window: number): number {
+  const ma = new Uint8Array(a.length);
+  const mb = new Uint8Array(b.length);
+  let matches = 0;
+  for (let i = 0; i < a.length; i++) {
+    const hi = Math.min(b.length - 1, i + window);
+    for (let j = Math.max(0, i - window); j <= hi; j++) {
+      if (!mb[j] && a[i] === b[j]) {
+        ma[i] = 1;
+        mb[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (matches === 0) return 0;
+  let t = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (!ma[i]) continue;
+    while (!mb[j]) j++;
+    if (a[i] !== b[j]) t++;
+    j++;
+  }
+  return winkler(a, b, (matches / a.length + matches / b.length + (matches - t / 2) / matches) / 3);
+}
+
+function winkler(a: string, b: string, jaro: number): number {
+  let prefix = 0;
+  const max = Math.min(4, a.length, b.length);
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return jaro + prefix * 0.1 * (1 - jaro);
+}
+
+/** True when one insertion, deletion, substitution or swap of neighbours turns a into b. */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) {
+    // substitution at i, or a swap of i and i+1
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return (
+      i + 1 < la &&
+      a.charCodeAt(i) === b.charCodeAt(i + 1) &&
+      a.charCodeAt(i + 1) === b.charCodeAt(i) &&
+      a.slice(i + 2) === b.slice(i + 2)
+    );
+  }
+  // one insertion: skip the extra character of the longer one
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { jaroWinkler, NameNormaliser, oneEditApart, reorderLastFirst } from '../../shared/screening/names.js';
+import { defaultRuleSet } from '../../shared/screening/rules.js';
+
+const normaliser = new NameNormaliser(defaultRuleSet().deniedParty);
+const sim = (a: string, b: string) => normaliser.similarity(normaliser.normalise(a), normaliser.normalise(b));
+
+describe('Jaro–Winkler', () => {
+  it('gives the textbook values', () => {
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961, 3);
+    expect(jaroWinkler('dwayne', 'duane')).toBeCloseTo(0.84, 2);
+    expect(jaroWinkler('dixon', 'dicksonx')).toBeCloseTo(0.813, 3);
+    expect(jaroWinkler('abc', 'abc')).toBe(1);
+    expect(jaroWinkler('abc', 'xyz')).toBe(0);
+    expect(jaroWinkler('', 'abc')).toBe(0);
+  });
+
+  it('handles tokens longer than 31 characters the same way', () => {
+    const a = 'tertbutylphenylaminopiperidinecarboxylate';
+    expect(jaroWinkler(a, a.replace('amino', 'amnio'))).toBeGreaterThan(0.95);
+    expect(jaroWinkler(a, a)).toBe(1);
+  });
+});
+
+describe('oneEditApart', () => {
+  it('allows one insertion, deletion, substitution or swap', () => {
+    expect(oneEditApart('lopez', 'lopaz')).toBe(true);
+    expect(oneEditApart('quintero', 'quinterro')).toBe(true);
+    expect(oneEditApart('garcia', 'garica')).toBe(true);
+    expect(oneEditApart('mendez', 'mendoza')).toBe(false);
+    expect(oneEditApart('ramos', 'ramon')).toBe(true);
+    expect(oneEditApart('abcd', 'badc')).toBe(false);
+  });
+});
+
+describe('name normalisation', () => {
+  it('reorders "LAST, First"', () => {
+    expect(reorderLastFirst('PÉREZ GARCÍA, José Luis')).toBe('José Luis PÉREZ GARCÍA');
+    expect(reorderLastFirst('A, B, C')).toBe('A, B, C');
+    expect(reorderLastFirst('Acme')).toBe('Acme');
+  });
+
+  it('folds case and accents and drops legal suffixes in all their spellings', () => {
+    for (const name of [
+      'Química Industrial del Pacífico, S.A. de C.V.',
+      'QUIMICA INDUSTRIAL DEL PACIFICO SA DE CV',
+      'Quimica Industrial del Pacifico S. A. de C. V.',
+    ])
+      expect(normaliser.normalise(name).text).toBe('quimica industrial pacifico');
+    expect(normaliser.normalise('Wuhan Tengfei Pharmatech Co., Ltd.').text).toBe('wuhan tengfei pharmatech');
+    expect(normaliser.normalise('Sierra Armory Supply, LLC').text).toBe('sierra armory supply');
+    expect(normaliser.normalise('Transportes Frontera, S. de R.L. de C.V.').text).toBe(
+      'transportes frontera',
+    );
+  });
+
+  it('keeps a name that is only a legal form or a particle', () => {
+    expect(normaliser.normalise('CO').tokens).toEqual(['co']);
+    expect(normaliser.normalise('De').tokens).toEqual(['de']);
+  });
+});
+
+describe('name similarity', () => {
+  it('ignores token order, accents, case and legal suffixes', () => {
+    expect(sim('QUINTERO BARRAGAN RIGOBERTO', 'QUINTERO BARRAGÁN, Rigoberto')).toBe(1);
+    expect(
+      sim('Quimica Industrial del Pacifico SA de CV', 'Química Industrial del Pacífico, S.A. de C.V.'),
+    ).toBe(1);
+  });
+
+  it('tolerates a one-letter typo and a dropped second surname of a three-part name', () => {
+    expect(sim('Rigoberto Quinterro Barragan', 'QUINTERO BARRAGÁN, Rigoberto')).toBeGreaterThan(0.95);
+    expect(sim('Juan Carlos Torres Gazmán', 'TORRES GUZMÁN, Juan Carlos')).toBeGreaterThan(0.9);
+    expect(sim('María Fernanda Montoya', 'MONTOYA ÁLVAREZ, María Fernanda')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('keeps different people apart', () => {
+    expect(sim('José Guerrero', 'GUERRERO SALDAÑA, José de Jesús')).toBeLessThan(0.9);
+    expect(sim('Gabriela Valenzuela Méndez', 'VALENZUELA MENDOZA, Gabriela')).toBeLessThan(0.9);
+    expect(sim('Ramón Ramos Martínez', 'Ramón Martínez')).toBeLessThan(0.9); // one-to-one pairing
+    expect(sim('Ningbo Rising Trading Co., Ltd.', 'Ningbo Risingstarlight Trading Co., Ltd.')).toBeLessThan(
+      0.9,
+    );
+    expect(
+      sim('Hubei Chemical Trading Co Ltd', 'Hubei Xinyuan Chemical Trading Company Limited'),
+    ).toBeLessThan(0.9);
+  });
+});

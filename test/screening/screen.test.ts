@@ -1,0 +1,447 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Consignment } from '../../shared/model/consignment.js';
+import { createScreener } from '../../shared/screening/screen.js';
+import { parseCslCsv } from '../../shared/screening/watchlist.js';
+import { FLAG_CATEGORIES } from '../../shared/screening/types.js';
+import { parcel } from './fixtures.js';
+
+const watchlist = parseCslCsv(
+  readFileSync(new URL('../../config/watchlists/sample-csl.csv', import.meta.url), 'utf8'),
+);
+const screener = createScreener({ watchlist });
+const screen = (overrides: Partial<Consignment>) => screener.screen(parcel(overrides));
+const rules = (overrides: Partial<Consignment>) =>
+  screen(overrides).flags.map((f) => `${f.category}/${f.rule}`);
+const noHs = (description: string, extra: Partial<Consignment> = {}) =>
+  screen({ description, hsCodes: [], ...extra });
+
+describe('screening result', () => {
+  it('a clean parcel has no flags, score 0, and the rule-set version', () => {
+    const r = screen({});
+    expect(r).toEqual({
+      flags: [],
+      riskScore: 0,
+      ruleSetVersion: 'default@1.0.0',
+      review: false,
+      watchlistVersion: expect.stringMatching(/^csl-[0-9a-f]+-15$/),
+    });
+    expect(createScreener().screen(parcel()).watchlistVersion).toBeUndefined();
+  });
+
+  it('every flag is explainable and uses a public category', () => {
+    const r = noHs('Llaveros GLOCK-SWITCH y municiones', {
+      consignee: { ...parcel().consignee!, name: 'Rigoberto Quintero Barragan' },
+    });
+    expect(r.review).toBe(true);
+    for (const f of r.flags) {
+      expect(FLAG_CATEGORIES).toContain(f.category);
+      expect(f.rule).toMatch(/^[a-z0-9-]+$/);
+      expect(f.evidence.field).toBeTruthy();
+      expect(f.evidence.text).toBeTruthy();
+    }
+  });
+
+  it('combines independent signals: two weak flags can reach the threshold, one cannot', () => {
+    expect(
+      screener.score([
+        { category: 'misdeclaration', rule: 'a', score: 30, evidence: { field: 'x', text: 'y' } },
+      ]),
+    ).toEqual({ riskScore: 30, review: false });
+    const two = screener.score([
+      { category: 'misdeclaration', rule: 'a', score: 30, evidence: { field: 'x', text: 'y' } },
+      { category: 'fuel', rule: 'b', score: 30, evidence: { field: 'x', text: 'y' } },
+    ]);
+    expect(two).toEqual({ riskScore: 51, review: true });
+    // The same rule twice counts once.
+    expect(
+      screener.score([
+        { category: 'fuel', rule: 'b', score: 30, evidence: { field: 'x', text: 'y' } },
+        { category: 'fuel', rule: 'b', score: 30, evidence: { field: 'x', text: 'z' } },
+      ]).riskScore,
+    ).toBe(30);
+  });
+});
+
+describe('firearms', () => {
+  it('HS chapter 93 under a bland description', () => {
+    const r = screen({ description: 'Steel parts, hunting', hsCodes: ['930320'] });
+    expect(r.flags).toContainEqual({
+      category: 'firearms',
+      rule: 'hs-chapter-93',
+      score: 80,
+      evidence: { field: 'hsCodes', text: '930320' },
+    });
+    expect(rules({ description: 'Steel parts, hunting', hsCodes: ['930320'] })).toContain(
+      'misdeclaration/hs-nature-undeclared',
+    );
+    expect(r.review).toBe(true);
+  });
+
+  it('conversion devices, solvent traps, lowers, suppressors and ammunition, English and Spanish', () => {
+    for (const [text, rule] of [
+      ['Metal keychains (Glock switch style)', 'firearm-conversion-devices'],
+      ['Llaveros metálicos tipo GLOCK-SWITCH', 'firearm-conversion-devices'],
+      ['AUTOSEAR PARTS X10', 'firearm-conversion-devices'],
+      ['Solvent trap kit 1/2x28', 'firearm-solvent-trap'],
+      ['Kit de trampa de solvente', 'firearm-solvent-trap'],
+      ['80% Lower receiver', 'firearm-receivers'],
+      ['Suppressor baffle stack', 'firearm-suppressor'],
+      ['Silenciador para rifle calibre 22', 'firearm-suppressor'],
+      ['AMMUNI-\nTION 9MM', 'ammunition'],
+      ['Munición calibre 9mm', 'ammunition'],
+      ['MUNICIONES', 'ammunition'],
+      ['Cartuchos calibre .22', 'ammunition-cartridges'],
+      ['Pistola 9 mm', 'firearm-weapons'],
+    ] as const) {
+      const r = noHs(text);
+      expect(
+        r.flags.map((f) => f.rule),
+        text,
+      ).toContain(rule);
+      expect(r.review, text).toBe(true);
+    }
+  });
+
+  it('a hit inside a longer hit of the same category is not repeated', () => {
+    expect(noHs('Glock switch').flags.map((f) => f.evidence.text)).toEqual(['Glock switch']);
+  });
+
+  it('no flag on clean look-alikes', () => {
+    for (const text of [
+      'AV receiver 7.2 channel home theater',
+      'Bluetooth audio receiver for car',
+      'Printer ink cartridges HP 664',
+      'Cartuchos de tinta para impresora Epson',
+      'Water filter cartridge',
+      'LUBRICANT GREASE CARTRIDGES 400G',
+      'Silenciador de escape para motocicleta',
+      'Pistola de silicón caliente',
+      'Pistola masajeadora muscular',
+      'Hot glue gun with sticks',
+      'Surge suppressor power strip',
+      'Bullet journal dotted notebook',
+      'Replacement parts for vacuum cleaner',
+      'Taladro percutor inalámbrico',
+    ])
+      expect(noHs(text).flags, text).toEqual([]);
+  });
+});
+
+describe('precursors and narcotics', () => {
+  it('chemical names, systematic names, synonyms and Spanish', () => {
+    for (const text of [
+      '4-Piperidone hydrochloride',
+      '1-Boc-4-piperidona 98%',
+      'N-Phenylpiperidin-4-amine',
+      '4-ANILINOPIPERIDINE',
+      'tert-Butyl 4-(phenylamino)piperidine-1-carboxylate',
+      'NPP powder',
+      'ANPP',
+      'Norfentanyl reference standard',
+      'Efedrina clorhidrato',
+    ])
+      expect(
+        noHs(text).flags.map((f) => f.category),
+        text,
+      ).toContain('precursors');
+    const boc = noHs('1-Boc-4-piperidone').flags.filter((f) => f.category === 'precursors');
+    expect(boc.map((f) => f.evidence.text)).toEqual(['1-Boc-4-piperidone']); // not also "4-piperidone"
+  });
+
+  it('CAS numbers with a valid check digit, and only those', () => {
+    expect(noHs('Reactivo CAS 79099-07-3').flags).toEqual([
+      {
+        category: 'precursors',
+        rule: 'cas-fentanyl-precursors',
+        score: 95,
+        evidence: { field: 'description', text: 'CAS 79099-07-3 (1-boc-4-piperidone)' },
+      },
+    ]);
+    expect(noHs('Reactivo CAS 79099-07-4').flags).toEqual([]);
+    expect(
+      noHs('Xilacina (CAS 7361-61-7)')
+        .flags.map((f) => f.rule)
+        .sort(),
+    ).toEqual(['cas-narcotics', 'narcotics']);
+  });
+
+  it('HS 2933.3x and 2939.71', () => {
+    expect(rules({ description: 'Pharmaceutical intermediate', hsCodes: ['293337'] })).toEqual([
+      'precursors/hs-fentanyl-precursors',
+      'misdeclaration/hs-nature-undeclared',
+    ]);
+    expect(rules({ description: 'Fentanyl citrate', hsCodes: ['293333'] })).toEqual([
+      'narcotics/hs-fentanyls',
+      'narcotics/narcotics',
+    ]);
+  });
+
+  it('narcotics terms in both languages; cosmetics and perfume look-alikes stay clean', () => {
+    for (const text of [
+      'Fentanilo en polvo',
+      'Blue M30 pills',
+      'THC vape cartridges',
+      'Tablet press TDP-5',
+      'Prensa para pastillas',
+      'Cocaína',
+    ])
+      expect(
+        noHs(text).flags.map((f) => f.category),
+        text,
+      ).toContain('narcotics');
+    expect(noHs('THC vape cartridges').flags.map((f) => f.category)).not.toContain('firearms');
+    for (const text of ['Black Opium perfume 90 ml', 'Face cream with Cannabis Sativa Seed Oil'])
+      expect(noHs(text).flags, text).toEqual([]);
+  });
+});
+
+describe('fuel', () => {
+  it('HS prefixes and terms, English and Spanish', () => {
+    expect(
+      rules({
+        description: 'Mineral products',
+        hsCodes: ['271019'],
+        weightKg: 500,
+        declaredValue: { amount: 900, currency: 'USD' },
+      }),
+    ).toContain('fuel/hs-fuels');
+    for (const text of [
+      'Gasolina premium 20 litros',
+      'Diésel automotriz',
+      'Turbosina',
+      'Combustible',
+      'Aditivo para gasolina',
+      'Octane booster',
+      'Gas LP cilindro',
+    ])
+      expect(
+        noHs(text).flags.map((f) => f.category),
+        text,
+      ).toContain('fuel');
+  });
+
+  it('bulk lubricant only when heavy; fuel look-alikes stay clean', () => {
+    expect(
+      noHs('Aceite lubricante a granel', {
+        weightKg: 900,
+        declaredValue: { amount: 2500, currency: 'USD' },
+      }).flags.map((f) => f.rule),
+    ).toEqual(['fuel-declared-as-lubricant']);
+    expect(noHs('Aceite lubricante', { weightKg: 4 }).flags).toEqual([]);
+    for (const text of [
+      'Diesel jeans hombre',
+      'Generador a gasolina 3500W',
+      'Bomba de gasolina para auto',
+      'Butane lighter refill gas',
+      'Diesel fuel filter for truck',
+    ])
+      expect(noHs(text).flags, text).toEqual([]);
+  });
+
+  it('"aditivo" alone is a weak sign that does not queue', () => {
+    const r = noHs('Aditivo');
+    expect(r.flags.map((f) => f.rule)).toEqual(['fuel-additive-generic']);
+    expect(r.review).toBe(false);
+    expect(noHs('Aditivo alimentario').flags).toEqual([]);
+  });
+});
+
+describe('denied parties', () => {
+  it('screens shipper, consignee and notify; evidence names the listed entry and the field', () => {
+    const r = screen({
+      notify: {
+        name: 'QUIMICA INDUSTRIAL DEL PACIFICO SA DE CV',
+        address: null,
+        city: null,
+        postcode: null,
+        countryCode: 'MX',
+      },
+    });
+    expect(r.flags).toHaveLength(1);
+    expect(r.flags[0]).toMatchObject({
+      category: 'denied-party',
+      rule: 'denied-party-exact',
+      score: 95,
+      evidence: { field: 'notify.name' },
+    });
+    expect(r.flags[0]!.evidence.text).toMatch(
+      /Química Industrial del Pacífico, S\.A\. de C\.V\..*SDN, entry 90002/,
+    );
+    const shipper = screen({
+      shipper: { ...parcel().shipper!, name: 'Wuhan Tengfei Pharmatech Company Limited' },
+    });
+    expect(shipper.flags[0]!.evidence.field).toBe('shipper.name');
+  });
+
+  it('accented, reordered, alt and typo names; fuzzy ones score lower', () => {
+    const c = (name: string) => screen({ consignee: { ...parcel().consignee!, name } }).flags[0];
+    expect(c('MONTOYA ALVAREZ MARIA FERNANDA')?.rule).toBe('denied-party-exact');
+    expect(c('Guerrero Saldaña, José de Jesús')?.rule).toBe('denied-party-exact');
+    expect(c('LA PATRONA')?.evidence.text).toMatch(
+      /alt name "LA PATRONA" of "MONTOYA ÁLVAREZ, María Fernanda"/,
+    );
+    const typo = c('Rigoberto Quinterro Barragan');
+    expect(typo).toMatchObject({ rule: 'denied-party-fuzzy', score: 85 });
+    expect(c('María José Pérez')).toBeUndefined();
+  });
+});
+
+describe('mis-declaration and anomalies', () => {
+  it('vague alone is informational; heavy or near-zero value queues it', () => {
+    expect(screen({ description: 'Gift', hsCodes: [] })).toMatchObject({
+      review: false,
+      flags: [{ rule: 'vague-description', score: 20 }],
+    });
+    expect(screen({ description: 'Gift', hsCodes: [], weightKg: 32 })).toMatchObject({
+      review: true,
+      flags: [{ rule: 'vague-description-heavy' }],
+    });
+    expect(
+      screen({ description: 'Samples', hsCodes: [], declaredValue: { amount: 0.5, currency: 'USD' } }),
+    ).toMatchObject({ review: true, flags: [{ rule: 'vague-description-low-value' }] });
+    expect(screen({ description: 'Mercancía general', hsCodes: [], weightKg: 40 }).flags[0]?.rule).toBe(
+      'vague-description-heavy',
+    );
+    // PACT's shapes: one repeated character, no letters at all.
+    expect(screen({ description: 'xxxxxxxxxx', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
+    expect(screen({ description: '1234567 89', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
+    expect(screen({ description: 'Cotton T-shirts', hsCodes: [] }).flags).toEqual([]);
+  });
+
+  it('a master described as a consolidation is not vague', () => {
+    expect(
+      screen({
+        kind: 'master',
+        parcelId: null,
+        description: 'CONSOLIDATION AS PER ATTACHED MANIFEST',
+        hsCodes: [],
+        weightKg: 2400,
+        declaredValue: null,
+      }).flags,
+    ).toEqual([]);
+    expect(
+      screen({
+        kind: 'master',
+        parcelId: null,
+        description: 'CONSOL',
+        hsCodes: [],
+        weightKg: 2400,
+        declaredValue: null,
+      }).flags,
+    ).toEqual([]);
+  });
+
+  it('value per kg out of range, in USD after conversion; documents are exempt', () => {
+    const low = screen({
+      description: 'Laptop computers',
+      hsCodes: ['847130'],
+      weightKg: 12,
+      declaredValue: { amount: 2, currency: 'USD' },
+    });
+    expect(low.flags[0]).toMatchObject({
+      category: 'misdeclaration',
+      rule: 'value-per-kg-low',
+      evidence: { field: 'declaredValue' },
+    });
+    expect(
+      screen({
+        description: 'Ceramic tiles',
+        hsCodes: [],
+        weightKg: 50,
+        declaredValue: { amount: 1000, currency: 'MXN' },
+      }).flags,
+    ).toEqual([]);
+    expect(
+      screen({
+        description: 'Documents',
+        hsCodes: [],
+        weightKg: 6,
+        declaredValue: { amount: 0, currency: 'USD' },
+      }).flags,
+    ).toEqual([]);
+    expect(
+      screen({
+        description: 'Ceramic tiles',
+        hsCodes: [],
+        weightKg: 50,
+        declaredValue: { amount: 0, currency: 'XYZ' },
+      }).flags,
+    ).toEqual([]);
+  });
+
+  it('weight against volume out of range', () => {
+    const dense = screen({
+      kind: 'house',
+      hawb: 'H1',
+      description: 'TEXTILES',
+      hsCodes: ['520852'],
+      weightKg: 4800,
+      volumeM3: 0.5,
+      declaredValue: null,
+    });
+    expect(dense.flags).toEqual([
+      {
+        category: 'misdeclaration',
+        rule: 'density-out-of-range',
+        score: 50,
+        evidence: { field: 'volumeM3', text: '4800 kg in 0.5 m³ = 9600 kg/m³ (expected 8–3000)' },
+      },
+    ]);
+    expect(
+      screen({ weightKg: 300, volumeM3: 1.2, declaredValue: { amount: 3000, currency: 'USD' } }).flags,
+    ).toEqual([]);
+  });
+
+  it('HS code and description disagree', () => {
+    expect(rules({ description: 'Solvent trap kit', hsCodes: ['842139'] })).toEqual([
+      'firearms/firearm-solvent-trap',
+      'misdeclaration/hs-description-mismatch',
+    ]);
+    expect(rules({ description: 'Tablet press', hsCodes: ['847930'] })).toEqual([
+      'narcotics/narcotics-pill-press',
+    ]); // machines are 8479: no mismatch
+  });
+});
+
+describe('properties', () => {
+  it('never throws and always returns a bounded score, whatever the text (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }),
+        fc.string({ maxLength: 60 }),
+        (description, name) => {
+          const r = screen({ description, consignee: { ...parcel().consignee!, name: name || 'x' } });
+          expect(r.riskScore).toBeGreaterThanOrEqual(0);
+          expect(r.riskScore).toBeLessThanOrEqual(100);
+          expect(r.review).toBe(r.riskScore >= 50);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a planted term anywhere in random text is flagged in its category (property)', () => {
+    const planted = [
+      ['solvent trap', 'firearms'],
+      ['municiones', 'firearms'],
+      ['4-anilinopiperidine', 'precursors'],
+      ['norfentanilo', 'precursors'],
+      ['carfentanil', 'narcotics'],
+      ['turbosina', 'fuel'],
+    ] as const;
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 100 }),
+        fc.constantFrom(...planted),
+        fc.string({ maxLength: 100 }),
+        (before, [term, category], after) => {
+          const r = noHs(`${before} ${term} ${after}`);
+          expect(r.flags.map((f) => f.category)).toContain(category);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generateWatchlist, mxPerson, nameVariant, rng } from '../../eval/generate.js';
+import { NameNormaliser } from '../../shared/screening/names.js';
+import { defaultRuleSet } from '../../shared/screening/rules.js';
+import {
+  csvRecords,
+  parseCslCsv,
+  WatchlistFormatError,
+  WatchlistIndex,
+} from '../../shared/screening/watchlist.js';
+
+const dp = defaultRuleSet().deniedParty;
+const sample = readFileSync(new URL('../../config/watchlists/sample-csl.csv', import.meta.url), 'utf8');
+
+describe('CSL CSV parsing', () => {
+  it('reads quoted fields with commas, doubled quotes, line breaks and a BOM', () => {
+    const rows = [...csvRecords('\uFEFFa,b,c\n1,"x, y","say ""hi"""\r\n2,"multi\nline",z\n\n')];
+    expect(rows.map((r) => r.fields)).toEqual([
+      ['a', 'b', 'c'],
+      ['1', 'x, y', 'say "hi"'],
+      ['2', 'multi\nline', 'z'],
+    ]);
+    expect(rows[2]!.line).toBe(3);
+  });
+
+  it('maps columns by header name and splits alt names on ";"', () => {
+    const entries = parseCslCsv(sample, 'sample');
+    expect(entries).toHaveLength(15);
+    const e = entries.find((x) => x.entityNumber === '90001')!;
+    expect(e.name).toBe('QUINTERO BARRAGÁN, Rigoberto');
+    expect(e.altNames).toEqual(['QUINTERO, Rigo', 'EL INGENIERO', 'Rigoberto Kintero Barragan']);
+    expect(e.source).toMatch(/SDN/);
+    expect(e.type).toBe('Individual');
+    const other = parseCslCsv('alt_names,name,source\nA; B,ACME TRADING LTD,DPL\n,,\n');
+    expect(other).toEqual([
+      expect.objectContaining({ name: 'ACME TRADING LTD', altNames: ['A', 'B'], source: 'DPL' }),
+    ]);
+  });
+
+  it('explains what is wrong with a file that is not a CSL list', () => {
+    expect(() => parseCslCsv('', 'x.csv')).toThrow(WatchlistFormatError);
+    expect(() => parseCslCsv('id,title\n1,x\n', 'x.csv')).toThrow(/x\.csv: no "name" column/);
+    expect(() => parseCslCsv('name\n"unclosed\n', 'x.csv')).toThrow(/never closed/);
+  });
+});
+
+describe('watchlist index', () => {
+  const index = WatchlistIndex.fromCsv(sample, dp);
+  const best = (name: string) => index.search(name, 1)[0];
+
+  it('finds listed names written in other ways', () => {
+    expect(best('Rigoberto Quintero Barragan')?.entry.entityNumber).toBe('90001'); // no accents, natural order
+    expect(best('QUINTERO BARRAGAN RIGOBERTO')?.entry.entityNumber).toBe('90001'); // reordered, no comma
+    expect(best('Quimica Industrial del Pacifico SA DE CV')?.entry.entityNumber).toBe('90002'); // legal suffix
+    expect(best('Wuhan Tengfei Pharmatech Company Limited')?.entry.entityNumber).toBe('90003');
+    expect(best('Wei Ming Chang')?.entry.entityNumber).toBe('90005'); // alt name
+    expect(best('Maria Fernanda Montoya Alvarez')?.entry.entityNumber).toBe('90006');
+    expect(best('Rigoberto Quinterro Barragán')?.similarity).toBeLessThan(1); // typo: fuzzy
+    const alt = best('TRANSLOG FRONTERA NORTE')!;
+    expect(alt.alt).toBe(true);
+    expect(alt.entry.name).toMatch(/Transportes y Logística/);
+  });
+
+  it('does not match look-alikes', () => {
+    for (const name of [
+      'Laboratorios del Norte SA de CV',
+      'Shenzhen Bright Trading Co',
+      'Juan Carlos Ramírez',
+      'José Guerrero',
+      'Hubei Chemical Trading Co Ltd',
+      'Zhang Wei',
+      'Ingeniero Juan Pérez',
+    ])
+      expect(index.search(name)).toEqual([]);
+  });
+
+  it('returns the same best match as a linear scan of a generated 3,000-entry list', () => {
+    const r = rng(11);
+    const listed = generateWatchlist(r, 3000);
+    const big = new WatchlistIndex(
+      listed.map((p) => ({
+        id: p.id,
+        source: p.source,
+        entityNumber: p.entityNumber,
+        type: p.type,
+        programs: p.programs,
+        name: p.name,
+        altNames: p.altNames,
+        addresses: '',
+        countries: '',
+      })),
+      new NameNormaliser(dp),
+      dp.threshold,
+    );
+    let hits = 0;
+    for (let i = 0; i < 300; i++) {
+      const q = i % 2 === 0 ? nameVariant(listed[Math.floor(r() * listed.length)]!, r).name : mxPerson(r);
+      const a = big.searchIndexed(q, 3).map((m) => m.entry.id);
+      expect(a).toEqual(big.searchLinear(q, 3).map((m) => m.entry.id));
+      if (a.length > 0) hits++;
+    }
+    expect(hits).toBeGreaterThan(100);
+  });
+});
