@@ -31,8 +31,9 @@ export async function runCsvCase(which: CsvCase, file: string): Promise<{ record
       createReadStream(file, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>,
       { fileName: file },
     );
-    for await (const o of run.outcomes()) {
-      if (o.type === 'accepted') {
+    for await (const batch of run.batches()) {
+      for (const o of batch) {
+        if (o.type !== 'accepted') continue;
         records += 1;
         screener?.screen(o.consignment);
       }

@@ -41,24 +41,25 @@ export async function runFile(file: string, options: RunFileOptions): Promise<Do
   const { mode, enrich } = options;
   let first = true;
   if (mode === 'json') await write(out, '{"consignments":[');
-  for await (const outcome of run.outcomes()) {
-    if (outcome.type !== 'accepted') continue;
-    const c = outcome.consignment;
-    const extra = enrich?.(c);
-    if (mode === 'json') {
-      await write(out, `${first ? '\n' : ',\n'}${JSON.stringify(extra ? { ...c, ...extra } : c)}`);
-      first = false;
-    } else if (mode === 'human') {
-      await write(
-        out,
-        `${describeConsignment(c)}${extra && 'riskScore' in extra ? `  risk ${String(extra.riskScore)}` : ''}\n`,
-      );
-      const flags = extra?.flags as
-        { category: string; rule: string; evidence: { field: string; text: string } }[] | undefined;
-      for (const f of flags ?? [])
-        await write(out, `    flag ${f.category} (${f.rule}): ${f.evidence.field} "${f.evidence.text}"\n`);
+  for await (const batch of run.batches())
+    for (const outcome of batch) {
+      if (outcome.type !== 'accepted') continue;
+      const c = outcome.consignment;
+      const extra = enrich?.(c);
+      if (mode === 'json') {
+        await write(out, `${first ? '\n' : ',\n'}${JSON.stringify(extra ? { ...c, ...extra } : c)}`);
+        first = false;
+      } else if (mode === 'human') {
+        await write(
+          out,
+          `${describeConsignment(c)}${extra && 'riskScore' in extra ? `  risk ${String(extra.riskScore)}` : ''}\n`,
+        );
+        const flags = extra?.flags as
+          { category: string; rule: string; evidence: { field: string; text: string } }[] | undefined;
+        for (const f of flags ?? [])
+          await write(out, `    flag ${f.category} (${f.rule}): ${f.evidence.field} "${f.evidence.text}"\n`);
+      }
     }
-  }
   const summary = run.summary();
   if (mode === 'json') {
     const tail = {

@@ -94,24 +94,25 @@ export async function ingestDocument(doc: DocumentObject, deps: IngestDeps): Pro
     deps.onProgress?.(run.counts);
   };
 
-  for await (const outcome of run.outcomes()) {
-    if (outcome.type !== 'accepted') continue;
-    const c = outcome.consignment;
-    const result = deps.screener.screen(c);
-    const stored: StoredConsignment = {
-      ...c,
-      id: consignmentId(doc.documentId, c.source.line),
-      documentId: doc.documentId,
-      carrierId: doc.carrierId,
-      flags: result.flags,
-      riskScore: result.riskScore,
-      ruleSetVersion: result.ruleSetVersion,
-      review: result.review,
-      storedAt: now().toISOString(),
-    };
-    batch.push(stored);
-    if (batch.length >= batchSize) await flush();
-  }
+  for await (const outcomes of run.batches())
+    for (const outcome of outcomes) {
+      if (outcome.type !== 'accepted') continue;
+      const c = outcome.consignment;
+      const result = deps.screener.screen(c);
+      const stored: StoredConsignment = {
+        ...c,
+        id: consignmentId(doc.documentId, c.source.line),
+        documentId: doc.documentId,
+        carrierId: doc.carrierId,
+        flags: result.flags,
+        riskScore: result.riskScore,
+        ruleSetVersion: result.ruleSetVersion,
+        review: result.review,
+        storedAt: now().toISOString(),
+      };
+      batch.push(stored);
+      if (batch.length >= batchSize) await flush();
+    }
   await flush();
 
   const summary = { ...run.summary(), flagged };

@@ -1,11 +1,11 @@
-import { consignmentRef, identityKey, type Consignment } from '../model/consignment.js';
+import { consignmentRef, identityParts, type Consignment } from '../model/consignment.js';
 import { DocumentError, issue, type Issue } from '../model/issues.js';
 import type { DraftRecord, FormatId, ReadOptions } from '../formats/types.js';
 import { detectFormat } from '../formats/registry.js';
 import { DEFAULT_MAX_BYTES, limitBytes, peek } from '../formats/stream.js';
 import { validateRecord } from '../validation/validate.js';
 import { loadAirports } from '../reference/airports.js';
-import { hash53 } from './hash.js';
+import { HashSet53, hashParts } from './hash.js';
 
 export type DocumentStatus = 'accepted' | 'partial' | 'rejected';
 
@@ -90,8 +90,7 @@ export class DocumentRun {
         return;
       }
       this.format = reader.id;
-      // Hashes, not keys: a million parcels fit in a few MB (53-bit, collisions ~1e-4 at 1M).
-      const seen = new Set<number>();
+      const seen = new HashSet53();
       for await (const chunk of reader.read(stream, this.options)) {
         const items = Array.isArray(chunk) ? chunk : [chunk];
         const out: Outcome[] = [];
@@ -112,7 +111,7 @@ export class DocumentRun {
   private judge(
     record: DraftRecord,
     source: { documentId?: string; file?: string },
-    seen: Set<number>,
+    seen: HashSet53,
   ): Outcome {
     this.counts.received += 1;
     const result = validateRecord(record, source);
@@ -123,8 +122,7 @@ export class DocumentRun {
       return { type: 'rejected', line: record.line, errors: result.errors };
     }
     const c = result.consignment;
-    const key = hash53(identityKey(c));
-    if (seen.has(key)) {
+    if (!seen.add(hashParts(identityParts(c)))) {
       this.counts.duplicate += 1;
       const ref = consignmentRef(c);
       this.note(
@@ -134,7 +132,6 @@ export class DocumentRun {
       );
       return { type: 'duplicate', line: record.line, ref };
     }
-    seen.add(key);
     this.counts.accepted += 1;
     return { type: 'accepted', consignment: c, warnings: result.warnings };
   }

@@ -79,10 +79,10 @@ export function consignmentRef(c: Pick<Consignment, 'awb' | 'hawb' | 'parcelId'>
  * (an FWB and the FFM line of the same AWB are two records, not a repeat), and so is the line of
  * a split-shipment part (one flight manifest may carry several parts of one AWB).
  */
-export function identityKey(
+export function identityParts(
   c: Pick<Consignment, 'kind' | 'awb' | 'hawb' | 'parcelId' | 'extra' | 'totalPieces' | 'source'>,
-): string {
-  const messageType = typeof c.extra?.messageType === 'string' ? c.extra.messageType.slice(0, 4) : '';
-  const part = c.totalPieces !== undefined ? String(c.source.line) : '';
-  return `${c.kind}|${c.awb ?? ''}|${c.hawb ?? ''}|${c.parcelId ?? ''}|${messageType}|${part}`;
+): (string | null)[] {
+  const messageType = typeof c.extra?.messageType === 'string' ? c.extra.messageType.slice(0, 4) : null;
+  const part = c.totalPieces !== undefined ? String(c.source.line) : null;
+  return [c.kind, c.awb, c.hawb, c.parcelId, messageType, part];
 }

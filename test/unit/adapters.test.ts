@@ -62,11 +62,9 @@ describe('DynamoDB intake store', () => {
   });
 
   it('gives up with a clear error when DynamoDB keeps refusing', async () => {
-    ddb
-      .on(BatchWriteCommand)
-      .callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({
-        UnprocessedItems: input.RequestItems,
-      }));
+    ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({
+      UnprocessedItems: input.RequestItems,
+    }));
     const store = new DynamoIntakeStore(
       DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
       't',

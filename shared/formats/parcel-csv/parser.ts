@@ -22,6 +22,7 @@ interface Group {
  */
 export class CsvParcelParser {
   private columns: ColumnIndex | undefined;
+  private parties: { shipper: PartyColumns; consignee: PartyColumns } | undefined;
   private delimiter = ',';
   private pending: { text: string; line: number } | undefined;
   private group: Group | undefined;
@@ -77,6 +78,10 @@ export class CsvParcelParser {
     const mapped = mapHeader(header, this.profile);
     this.columns = {};
     for (const [i, c] of mapped.entries()) if (c) this.columns[c] = i;
+    this.parties = {
+      shipper: partyColumns(this.columns, 'shipper'),
+      consignee: partyColumns(this.columns, 'consignee'),
+    };
     for (const [i, h] of header.entries()) {
       if (!mapped[i] && h.trim())
         out.push({
@@ -95,8 +100,8 @@ export class CsvParcelParser {
   }
 
   private flush(out: ReadItem[]): void {
-    if (this.group && this.columns)
-      out.push({ type: 'record', record: toRecord(this.group.rows, this.columns) });
+    if (this.group && this.columns && this.parties)
+      out.push({ type: 'record', record: toRecord(this.group.rows, this.columns, this.parties) });
     this.group = undefined;
   }
 }
@@ -118,12 +123,25 @@ function num(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : Number.NaN;
 }
 
-function party(f: string[], ix: ColumnIndex, who: 'shipper' | 'consignee'): Party | null {
-  const name = field(f, ix[`${who}Name`]);
-  const address = field(f, ix[`${who}Street`]);
-  const city = field(f, ix[`${who}City`]);
-  const postcode = field(f, ix[`${who}Zip`]);
-  const countryCode = field(f, ix[`${who}Country`]);
+/** Field positions of one party's columns, resolved once per file. */
+type PartyColumns = readonly [
+  number | undefined,
+  number | undefined,
+  number | undefined,
+  number | undefined,
+  number | undefined,
+];
+
+function partyColumns(ix: ColumnIndex, who: 'shipper' | 'consignee'): PartyColumns {
+  return [ix[`${who}Name`], ix[`${who}Street`], ix[`${who}City`], ix[`${who}Zip`], ix[`${who}Country`]];
+}
+
+function party(f: string[], cols: PartyColumns): Party | null {
+  const name = field(f, cols[0]);
+  const address = field(f, cols[1]);
+  const city = field(f, cols[2]);
+  const postcode = field(f, cols[3]);
+  const countryCode = field(f, cols[4]);
   if (!name && !address && !city && !postcode && !countryCode) return null;
   return {
     name: name ?? '',
@@ -134,7 +152,11 @@ function party(f: string[], ix: ColumnIndex, who: 'shipper' | 'consignee'): Part
   };
 }
 
-function toRecord(rows: Row[], ix: ColumnIndex): DraftRecord {
+function toRecord(
+  rows: Row[],
+  ix: ColumnIndex,
+  cols: { shipper: PartyColumns; consignee: PartyColumns },
+): DraftRecord {
   const first = rows[0]!.fields;
   const line = rows[0]!.line;
   const get = (c: Column) => field(first, ix[c]);
@@ -146,7 +168,10 @@ function toRecord(rows: Row[], ix: ColumnIndex): DraftRecord {
   const skus: string[] = [];
   for (const { fields: f, line: rowLine } of rows) {
     const d = field(f, ix.description);
-    if (d && !description.split('; ').includes(d)) description = description ? `${description}; ${d}` : d;
+    if (d) {
+      if (description === '') description = d;
+      else if (!description.split('; ').includes(d)) description = `${description}; ${d}`;
+    }
     const hs = field(f, ix.hsCode);
     if (hs && !hsCodes.includes(hs)) hsCodes.push(hs);
     const sku = field(f, ix.sku);
@@ -189,8 +214,8 @@ function toRecord(rows: Row[], ix: ColumnIndex): DraftRecord {
     weightUnit: unitText && /^l/i.test(unitText) ? 'L' : 'K',
     description,
     hsCodes,
-    shipper: party(first, ix, 'shipper'),
-    consignee: party(first, ix, 'consignee'),
+    shipper: party(first, cols.shipper),
+    consignee: party(first, cols.consignee),
     declaredValue:
       value === null ? null : { amount: Math.round(value * 100) / 100, currency: get('currency') ?? '' },
     specialHandling: [],

@@ -1,0 +1,29 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HashSet53, hashParts } from '../../shared/intake/hash.js';
+
+describe('duplicate detection set', () => {
+  it('answers like a Set of the identity strings, through growth', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), { maxLength: 6000 }),
+        (ids) => {
+          const set = new HashSet53();
+          const reference = new Set<string>();
+          for (const [a, b] of ids) {
+            const key = JSON.stringify([a, b]);
+            expect(set.add(hashParts([a, b]))).toBe(!reference.has(key));
+            reference.add(key);
+          }
+          expect(set.size).toBe(reference.size);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('keeps part boundaries apart', () => {
+    expect(hashParts(['ab', 'c'])).not.toEqual(hashParts(['a', 'bc']));
+    expect(hashParts(['P1', null])).toEqual(hashParts(['P1', '']));
+  });
+});
