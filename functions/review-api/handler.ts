@@ -6,9 +6,10 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { documentClient, s3Client } from '../../shared/aws/clients.js';
+import { documentClient, s3Client, sqsClient } from '../../shared/aws/clients.js';
 import { DynamoEventStore, DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
 import { eventBridgeClient, EventBridgePublisher } from '../../shared/aws/eventbridge-events.js';
+import { SqsWorkQueue } from '../../shared/aws/sqs-work-queue.js';
 import { S3BlobStore } from '../../shared/aws/s3-blob.js';
 import { PresignedDocumentLinks } from '../../shared/aws/s3-document-links.js';
 import type { EventPublisher } from '../../shared/review/ports.js';
@@ -78,6 +79,10 @@ export function depsFromEnv(overrides: { now?: () => Date; events?: EventPublish
       links: localLinks ?? new PresignedDocumentLinks(s3),
       leaseMs: leaseSeconds * 1000,
       ...(overrides.now ? { now: overrides.now } : {}),
+      // The SQS review queue distributes work when the function is told where it is.
+      ...(process.env.REVIEW_QUEUE_URL
+        ? { queue: new SqsWorkQueue(tracer.captureAWSv3Client(sqsClient()), process.env.REVIEW_QUEUE_URL) }
+        : {}),
       onFlushError: (error, item) => {
         logger.error('audit/event flush failed; left in the outbox', {
           error: error as Error,

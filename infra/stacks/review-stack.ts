@@ -110,9 +110,21 @@ export class ReviewStack extends Stack {
         LEASE_SECONDS: String(config.review.leaseSeconds),
         DOCUMENT_LINKS: 'presigned',
         RAW_BUCKET: rawDocuments.bucketName,
+        REVIEW_QUEUE_URL: this.reviewQueue.queueUrl,
       },
     });
     const fn = this.apiFunction;
+    // The review queue distributes work: claim-next takes from it, release/reopen offer again.
+    fn.allow(
+      [
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:SendMessage',
+        'sqs:GetQueueAttributes',
+      ],
+      [this.reviewQueue.queueArn],
+    );
     // Items, audit and outbox by key; the queue, related consignments and audit trails by the
     // GSIs (hence index/*). Nothing that scans, deletes or writes in bulk.
     // The ARN by its named export (see tableArnExportName): the acknowledgement below then

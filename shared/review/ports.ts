@@ -50,3 +50,22 @@ export interface EventPublisher {
 export interface DocumentLinks {
   downloadUrl(doc: DocumentRef, request: { origin: string }): Promise<string>;
 }
+
+/** A message taken from the work queue: invisible to other reviewers until done or put back. */
+export interface WorkMessage {
+  consignmentId: string;
+  /** The item was claimed, or the message is stale: remove it. */
+  done(): Promise<void>;
+  /** Could not act on it now: let another reviewer take it. */
+  putBack(): Promise<void>;
+}
+
+/**
+ * The SQS review queue, which distributes work: claim-next takes flagged consignments from it in
+ * arrival order; released and reopened items are offered again. DynamoDB stays the source of
+ * truth, so a stale message (an item already claimed or decided) is simply dropped.
+ */
+export interface WorkQueue {
+  take(): Promise<WorkMessage | undefined>;
+  offer(item: ReviewItem): Promise<void>;
+}

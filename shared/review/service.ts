@@ -2,7 +2,14 @@ import { consignmentRef } from '../model/consignment.js';
 import type { StoredConsignment } from '../store/types.js';
 import { ReviewError } from './errors.js';
 import { authorize } from './permissions.js';
-import type { ConsignmentReads, DocumentLinks, DocumentRef, EventPublisher, ReviewStore } from './ports.js';
+import type {
+  ConsignmentReads,
+  DocumentLinks,
+  DocumentRef,
+  EventPublisher,
+  ReviewStore,
+  WorkQueue,
+} from './ports.js';
 import {
   REVIEW_STATUSES,
   type AuditEntry,
@@ -25,6 +32,10 @@ import {
   type Transition,
 } from './workflow.js';
 
+/** A message naming an item that is no longer pending (or gone) is stale: drop it. */
+const STALE = new Set(['HELD_BY_OTHER', 'ALREADY_DECIDED', 'NOT_FOUND']);
+const MAX_QUEUE_TAKES = 20;
+
 export interface ReviewServiceDeps {
   store: ReviewStore;
   reads: ConsignmentReads;
@@ -32,6 +43,8 @@ export interface ReviewServiceDeps {
   links: DocumentLinks;
   now?: () => Date;
   leaseMs?: number;
+  /** The SQS review queue (when absent, claim-next reads the pending index only). */
+  queue?: WorkQueue;
   /** Told when a committed transition could not flush its audit/event yet (it stays in the outbox). */
   onFlushError?: (error: unknown, item: ReviewItem) => void;
 }
@@ -209,6 +222,11 @@ export class ReviewService {
     const category = input.category ?? undefined;
     if (category !== undefined && (typeof category !== 'string' || !CATEGORY_PATTERN.test(category)))
       throw new ReviewError('INVALID_REQUEST', 'category must be a flag category such as firearms');
+    if (category === undefined) {
+      const fromQueue = await this.claimFromQueue(viewer);
+      if (fromQueue) return fromQueue;
+    }
+    // The pending index also brings back released, reopened and expired items, and filters by category.
     for (let round = 0; round < 3; round++) {
       const candidates = await this.candidates('PENDING', category, 25);
       if (candidates.length === 0) break;
@@ -231,6 +249,40 @@ export class ReviewService {
     throw new ReviewError('NOTHING_PENDING', category ? `no pending ${category} items` : 'no pending items');
   }
 
+  /** Takes messages until one names an item this reviewer can claim; stale messages are dropped. */
+  private async claimFromQueue(viewer: Identity): Promise<ReviewItemView | undefined> {
+    const queue = this.deps.queue;
+    if (!queue) return undefined;
+    for (let n = 0; n < MAX_QUEUE_TAKES; n++) {
+      const message = await queue.take();
+      if (!message) return undefined;
+      try {
+        const claimed = await this.mutate(message.consignmentId, (item, now) =>
+          claim(item, viewer, now, this.leaseMs),
+        );
+        await message.done();
+        return this.view(viewer, claimed);
+      } catch (error) {
+        if (error instanceof ReviewError && STALE.has(error.code)) {
+          await message.done();
+          continue;
+        }
+        await message.putBack();
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /** Back on the queue for the next reviewer; the pending index still has it if this fails. */
+  private async offer(item: ReviewItem): Promise<void> {
+    try {
+      await this.deps.queue?.offer(item);
+    } catch (error) {
+      this.deps.onFlushError?.(error, item);
+    }
+  }
+
   async decide(
     viewer: Identity,
     id: string,
@@ -250,7 +302,9 @@ export class ReviewService {
 
   async release(viewer: Identity, id: string, input: { note?: unknown }): Promise<ReviewItemView> {
     authorize(viewer, 'release');
-    return this.view(viewer, await this.mutate(id, (item, now) => release(item, viewer, now, input.note)));
+    const item = await this.mutate(id, (current, now) => release(current, viewer, now, input.note));
+    await this.offer(item);
+    return this.view(viewer, item);
   }
 
   async reassign(
@@ -267,7 +321,9 @@ export class ReviewService {
 
   async reopen(viewer: Identity, id: string, input: { note?: unknown }): Promise<ReviewItemView> {
     authorize(viewer, 'reopen');
-    return this.view(viewer, await this.mutate(id, (item, now) => reopen(item, viewer, now, input.note)));
+    const item = await this.mutate(id, (current, now) => reopen(current, viewer, now, input.note));
+    await this.offer(item);
+    return this.view(viewer, item);
   }
 
   private view(viewer: Identity, item: ReviewItem): ReviewItemView {

@@ -165,7 +165,7 @@ describe('review function', () => {
     expect(exported?.Value).toEqual({ 'Fn::GetAtt': [only(env.storage, 'AWS::DynamoDB::Table').id, 'Arn'] });
   });
 
-  it('may put events on the review bus, presign downloads of uploads, and use the data key: nothing more', () => {
+  it('may put events on the review bus, take work from the review queue, presign downloads of uploads, and use the data key: nothing more', () => {
     const all = reviewStatements();
     for (const s of all) {
       expect(s.Effect).toBe('Allow');
@@ -174,7 +174,20 @@ describe('review function', () => {
         expect(actionsOf(s).every((a) => a.startsWith('xray:'))).toBe(true);
     }
     const services = new Set(all.flatMap(actionsOf).map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'events', 'kms', 'logs', 's3', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'events', 'kms', 'logs', 's3', 'sqs', 'xray']);
+
+    const sqsStatements = all.filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+    expect(sqsStatements).toHaveLength(1);
+    expect(actionsOf(sqsStatements[0]!).sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ]);
+    expect(resourcesOfStatement(sqsStatements[0]!)).toEqual([
+      { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', 'ReviewQueue'), 'Arn'] },
+    ]);
 
     const put = all.filter((s) => actionsOf(s).includes('events:PutEvents'));
     expect(put).toHaveLength(1);

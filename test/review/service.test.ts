@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ReviewError } from '../../shared/review/errors.js';
 import { ReviewService } from '../../shared/review/service.js';
-import type { Identity } from '../../shared/review/types.js';
+import type { WorkMessage, WorkQueue } from '../../shared/review/ports.js';
+import type { Identity, ReviewItem } from '../../shared/review/types.js';
 import { MemoryEvents, MemoryReviewStore, seedItem } from './memory-store.js';
 
 const r1: Identity = { username: 'reviewer1', roles: ['reviewer'] };
@@ -246,5 +247,78 @@ describe('ReviewService (in memory)', () => {
     expect(await code(service.show(carrier, 'high-old', origin))).toBe('FORBIDDEN');
     expect(await code(service.show(r1, 'nope', origin))).toBe('NOT_FOUND');
     expect(await code(service.show(r1, '../../etc', origin))).toBe('NOT_FOUND');
+  });
+});
+
+/** An in-memory SQS: messages in order, taken ones invisible until done or put back. */
+class MemoryWorkQueue implements WorkQueue {
+  messages: { id: string; taken: boolean }[] = [];
+  async take(): Promise<WorkMessage | undefined> {
+    const m = this.messages.find((x) => !x.taken);
+    if (!m) return undefined;
+    m.taken = true;
+    return {
+      consignmentId: m.id,
+      done: async () => {
+        this.messages = this.messages.filter((x) => x !== m);
+      },
+      putBack: async () => {
+        m.taken = false;
+      },
+    };
+  }
+  async offer(item: ReviewItem): Promise<void> {
+    this.messages.push({ id: item.id, taken: false });
+  }
+}
+
+describe('ReviewService with the SQS review queue', () => {
+  let store: MemoryReviewStore;
+  let queue: MemoryWorkQueue;
+  let service: ReviewService;
+
+  beforeEach(() => {
+    store = new MemoryReviewStore();
+    queue = new MemoryWorkQueue();
+    service = new ReviewService({
+      store,
+      reads: store,
+      events: new MemoryEvents(),
+      links: { downloadUrl: (doc) => Promise.resolve(`https://example.test/${doc.documentId}`) },
+      now: () => new Date(T0),
+      queue,
+    });
+    for (const id of ['first', 'second', 'third'])
+      store.items.set(id, seedItem({ id, riskScore: id === 'third' ? 99 : 60 }));
+    queue.messages = ['first', 'second', 'third'].map((id) => ({ id, taken: false }));
+  });
+
+  it('claims in queue order and removes the message it claimed', async () => {
+    expect((await service.claimNext(r1, {})).id).toBe('first');
+    expect((await service.claimNext(r2, {})).id).toBe('second');
+    expect(queue.messages.map((m) => m.id)).toEqual(['third']);
+  });
+
+  it('drops stale messages of items already claimed or decided, and unknown ones', async () => {
+    await service.claim(r2, 'first');
+    queue.messages.unshift({ id: 'gone', taken: false });
+    expect((await service.claimNext(r1, {})).id).toBe('second');
+    expect(queue.messages.map((m) => m.id)).toEqual(['third']);
+  });
+
+  it('offers released and reopened items again', async () => {
+    const item = await service.claimNext(r1, {});
+    await service.release(r1, item.id, {});
+    expect(queue.messages.map((m) => m.id)).toEqual(['second', 'third', 'first']);
+    const next = await service.claimNext(r1, {});
+    await service.decide(r1, next.id, { decision: 'CLEAR', note: 'checked' });
+    await service.reopen(sup, next.id, { note: 'new intelligence' });
+    expect(queue.messages.map((m) => m.id)).toContain(next.id);
+  });
+
+  it('falls back to the pending index when the queue is empty (and for a category)', async () => {
+    queue.messages = [];
+    expect((await service.claimNext(r1, {})).id).toBe('third');
+    expect((await service.claimNext(r1, { category: 'firearms' })).status).toBe('IN_REVIEW');
   });
 });
