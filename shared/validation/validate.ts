@@ -282,8 +282,22 @@ function clean(v: string | null | undefined): string | null {
   return t === '' ? null : t;
 }
 
-/** Folds runs of white space to one space and trims; the common clean value costs four scans. */
+/** Folds runs of white space to one space and trims; a clean value costs one scan of its characters. */
 function squash(v: string): string {
-  const messy = v.includes('  ') || v.includes('\t') || v.includes('\n') || v.includes('\r');
-  return (messy ? v.replace(/\s+/g, ' ') : v).trim();
+  let messy = false;
+  let previousSpace = true; // a leading space needs trimming too
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c > 32) {
+      previousSpace = false;
+      continue;
+    }
+    if (c !== 32 || previousSpace) {
+      messy = true;
+      break;
+    }
+    previousSpace = true;
+  }
+  if (!messy && !previousSpace) return v;
+  return v.replace(/\s+/g, ' ').trim();
 }

@@ -88,6 +88,22 @@ describe('validation of a record', () => {
     });
   });
 
+  it('folds white space in descriptions and party fields', () => {
+    const r = validateRecord(
+      record(
+        draft({
+          description: '  Machine \t bearings\n',
+          shipper: { ...party(' Shipper  AG '), city: 'Town' },
+        }),
+      ),
+      {},
+    );
+    expect(r.ok && [r.consignment.description, r.consignment.shipper?.name]).toEqual([
+      'Machine bearings',
+      'Shipper AG',
+    ]);
+  });
+
   it('converts pounds to kilograms', () => {
     const r = validateRecord(record(draft({ rawWeight: '100', weightUnit: 'L' })), {});
     expect(r.ok && r.consignment.weightKg).toBe(45.359);
