@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'coverage/', 'dist/', 'web/dist/', 'test-artifacts/', 'bench/.data/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      '.local/',
+      'coverage/',
+      'dist/',
+      'web/dist/',
+      'test-artifacts/',
+      'bench/.data/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,8 +29,23 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     ignores: ['shared/aws/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'The domain core imports no AWS SDK; use an adapter in shared/aws.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*'],
+              message: 'The domain core imports no AWS SDK; use an adapter in shared/aws.',
+            },
+          ],
+        },
+      ],
     },
   },
-  { files: ['web/**/*.js'], languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', localStorage: 'readonly' } } },
+  {
+    files: ['web/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', localStorage: 'readonly' },
+    },
+  },
 );
