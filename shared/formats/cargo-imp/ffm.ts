@@ -2,6 +2,7 @@ import type { ConsignmentDraft } from '../../model/consignment.js';
 import { issue, type Issue } from '../../model/issues.js';
 import {
   compact,
+  detailFields,
   LIMITS,
   parseDetail,
   parseOci,
@@ -165,16 +166,7 @@ export class FfmParser implements MessageParser {
     const extra: Record<string, unknown> = {};
     const { detail: d, error } = parseDetail(t);
     if (error) issues.error('PARSE_ERROR', n, `line ${n}: consignment line: ${error}`, 'awb');
-    Object.assign(draft, {
-      awb: d.awb ?? null,
-      origin: d.origin ?? null,
-      destination: d.destination ?? null,
-      pieces: d.pieces ?? null,
-      rawWeight: d.rawWeight ?? null,
-      weightUnit: d.unit ?? null,
-      volumeM3: d.volumeM3 ?? null,
-      description: d.description ?? '',
-    });
+    Object.assign(draft, detailFields(d), { description: d.description ?? '' });
     if (d.code && d.code !== 'T') {
       extra.shipmentDescriptionCode = d.code;
       if (d.totalPieces != null) {

@@ -2,6 +2,7 @@ import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import {
   compact,
   customsValue,
+  detailFields,
   LIMITS,
   PARTY_TAGS,
   parseCvd,
@@ -167,15 +168,7 @@ export class FwbParser implements MessageParser {
       this.fieldLines[f] = n;
     const { detail: d, error } = parseDetail(t);
     if (error) this.issues.error('PARSE_ERROR', n, `line ${n}: AWB line: ${error}`, 'awb');
-    Object.assign(this.draft, {
-      awb: d.awb ?? null,
-      origin: d.origin ?? null,
-      destination: d.destination ?? null,
-      pieces: d.pieces ?? null,
-      rawWeight: d.rawWeight ?? null,
-      weightUnit: d.unit ?? null,
-      volumeM3: d.volumeM3 ?? null,
-    });
+    Object.assign(this.draft, detailFields(d));
     this.extraDetail = {
       densityGroup: d.densityGroup,
       volumeCode: d.volumeCode !== 'MC' ? d.volumeCode : null,

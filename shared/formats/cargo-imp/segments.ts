@@ -99,6 +99,24 @@ export function decimal(raw: string): number {
 // ---------------------------------------------------------------------------------------------
 // Consignment detail: AWB, origin/destination, quantity, volume, density, total pieces, goods.
 
+/** The canonical fields an AWB detail carries (the FWB AWB line, an FFM consignment line). */
+export function detailFields(
+  d: Partial<Detail>,
+): Pick<
+  ConsignmentDraft,
+  'awb' | 'origin' | 'destination' | 'pieces' | 'rawWeight' | 'weightUnit' | 'volumeM3'
+> {
+  return {
+    awb: d.awb ?? null,
+    origin: d.origin ?? null,
+    destination: d.destination ?? null,
+    pieces: d.pieces ?? null,
+    rawWeight: d.rawWeight ?? null,
+    weightUnit: d.unit ?? null,
+    volumeM3: d.volumeM3 ?? null,
+  };
+}
+
 export interface Detail {
   awb: string;
   origin: string | null;
