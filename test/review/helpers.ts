@@ -1,10 +1,7 @@
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { buildApp } from 'fauxqs';
+import { startDynalite, startFauxqs } from '../../local/emulators.js';
 import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
 import type { Consignment } from '../../shared/model/consignment.js';
 import type { Flag } from '../../shared/screening/types.js';
@@ -45,16 +42,11 @@ export interface Emulators {
 
 /** dynalite (DynamoDB) and fauxqs (S3) in this process, on 127.0.0.1, with the table and bucket. */
 export async function startEmulators(): Promise<Emulators> {
-  const require = createRequire(import.meta.url);
-  const dynalite = require('dynalite') as (o: Record<string, number>) => Server;
-  const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((ok, fail) => {
-    dyn.once('error', fail);
-    dyn.listen(0, '127.0.0.1', () => ok());
-  });
-  const dynamodb = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
-  const fauxqs = buildApp({ logger: false, defaultRegion: REGION });
-  const s3 = await fauxqs.listen({ host: '127.0.0.1', port: 0 });
+  // The local stack's emulator starters: 127.0.0.1, free ports, tables ACTIVE at once.
+  const dyn = await startDynalite({});
+  const dynamodb = dyn.endpoint;
+  const fauxqs = await startFauxqs({ region: REGION });
+  const s3 = fauxqs.endpoint;
   emulatorEnv(dynamodb, s3);
 
   const raw = new DynamoDBClient({ endpoint: dynamodb, region: REGION });
@@ -98,10 +90,7 @@ export async function startEmulators(): Promise<Emulators> {
       raw.destroy();
       s3Client.destroy();
       await fauxqs.close();
-      await new Promise<void>((ok) => {
-        dyn.closeAllConnections();
-        dyn.close(() => ok());
-      });
+      await dyn.close();
     },
   };
 }

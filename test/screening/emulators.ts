@@ -1,11 +1,8 @@
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { buildApp } from 'fauxqs';
+import { startDynalite, startFauxqs } from '../../local/emulators.js';
 
 export const REGION = 'us-east-1';
 export const TABLE = 'screening-test';
@@ -26,16 +23,11 @@ export async function startEmulators(): Promise<Emulators> {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   });
-  const require = createRequire(import.meta.url);
-  const dynalite = require('dynalite') as (o: Record<string, number>) => Server;
-  const dyn = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((ok, fail) => {
-    dyn.once('error', fail);
-    dyn.listen(0, '127.0.0.1', () => ok());
-  });
-  const dynamodb = `http://127.0.0.1:${(dyn.address() as AddressInfo).port}`;
-  const fauxqs = buildApp({ logger: false, defaultRegion: REGION });
-  const endpoint = await fauxqs.listen({ host: '127.0.0.1', port: 0 });
+  // The local stack's emulator starters: 127.0.0.1, free ports, tables ACTIVE at once.
+  const dyn = await startDynalite({});
+  const dynamodb = dyn.endpoint;
+  const fauxqs = await startFauxqs({ region: REGION });
+  const endpoint = fauxqs.endpoint;
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const raw = new DynamoDBClient({ endpoint: dynamodb, region: REGION, credentials });
   await raw.send(
@@ -76,10 +68,7 @@ export async function startEmulators(): Promise<Emulators> {
       s3.destroy();
       sqs.destroy();
       await fauxqs.close();
-      await new Promise<void>((ok) => {
-        dyn.closeAllConnections();
-        dyn.close(() => ok());
-      });
+      await dyn.close();
     },
   };
 }
