@@ -58,8 +58,26 @@ export const parcelCsvReader: FormatReader = {
     const decoder = decoderFor(head);
     let carry = '';
     let n = 0;
+    // UTF-8: decode whole lines straight from the bytes (a newline byte never sits inside a
+    // multi-byte character), keeping the unfinished line as bytes. Other encodings stream-decode.
+    const utf8 = decoder instanceof StringDecoder;
+    let carryBytes: Buffer | null = null;
     for await (const chunk of stream) {
-      const text = carry + decoder.write(chunk);
+      let text: string;
+      if (utf8) {
+        const buf: Buffer = carryBytes ? Buffer.concat([carryBytes, chunk]) : chunk;
+        const last = buf.lastIndexOf(10);
+        if (last < 0) {
+          carryBytes = buf;
+          if (buf.length > MAX_RECORD_CHARS)
+            throw new DocumentError(
+              issue('PARSE_ERROR', n + 1, `line ${n + 1} is longer than ${MAX_RECORD_CHARS} characters`),
+            );
+          continue;
+        }
+        text = buf.toString('utf8', 0, last + 1);
+        carryBytes = last + 1 < buf.length ? buf.subarray(last + 1) : null;
+      } else text = carry + decoder.write(chunk);
       const out: ReadItem[] = [];
       let start = 0;
       for (;;) {
@@ -78,7 +96,7 @@ export const parcelCsvReader: FormatReader = {
       if (out.length > 0) yield out;
     }
     const out: ReadItem[] = [];
-    carry += decoder.end();
+    carry += utf8 ? (carryBytes?.toString('utf8') ?? '') : decoder.end();
     if (carry.length > 0) parser.line(carry.endsWith('\r') ? carry.slice(0, -1) : carry, n + 1, out);
     parser.end(out);
     if (out.length > 0) yield out;
