@@ -113,16 +113,7 @@ export class StorageStack extends Stack {
 
     this.rawBucket = new s3.Bucket(this, 'RawDocuments', {
       bucketName: rawBucketName(config),
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      versioned: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'raw-documents/',
+      ...this.dataBucketDefaults('raw-documents/'),
       lifecycleRules: [
         {
           id: 'expire-old-versions',
@@ -138,16 +129,7 @@ export class StorageStack extends Stack {
     // by operations). Party names are personal data: the data key encrypts them.
     this.referenceDataBucket = new s3.Bucket(this, 'ReferenceData', {
       bucketName: referenceDataBucketName(config),
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      versioned: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'reference-data/',
+      ...this.dataBucketDefaults('reference-data/'),
       lifecycleRules: [
         {
           id: 'expire-old-versions',
@@ -211,5 +193,21 @@ export class StorageStack extends Stack {
       exportName: tableArnExportName(config),
       description: 'Single table (its GSIs are <arn>/index/*)',
     });
+  }
+
+  /** The house defaults for a data bucket: the data key, versioned, TLS 1.2+ only, private, owner-enforced, access-logged. */
+  private dataBucketDefaults(logPrefix: string) {
+    return {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      versioned: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: logPrefix,
+    } satisfies Partial<s3.BucketProps>;
   }
 }

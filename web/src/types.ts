@@ -4,7 +4,7 @@
  */
 import type { Consignment } from '../../shared/model/consignment.js';
 import type { Flag } from '../../shared/screening/types.js';
-import type { AuditAction, Decision, ReviewStatus } from '../../shared/review/types.js';
+import type { AuditEntry as StoredAuditEntry, Decision, ReviewStatus } from '../../shared/review/types.js';
 
 export type { Flag };
 
@@ -39,15 +39,8 @@ export function isMine(item: QueueItem | undefined | null, me: string | undefine
   return item.status === 'IN_REVIEW' && item.claimedBy === me;
 }
 
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: AuditAction;
-  decision?: Decision;
-  note?: string;
-  from?: string;
-  to?: string;
-}
+/** The audit trail as the API shows it: the stored entry without its internal version. */
+export type AuditEntry = Omit<StoredAuditEntry, 'version'>;
 
 export interface RelatedItem {
   id: string;
