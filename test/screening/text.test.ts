@@ -8,6 +8,25 @@ const found = (m: TermMatcher<string>, text: string) =>
   m.scan(text).map((h) => [h.data, text.slice(h.start, h.end)]);
 
 describe('foldText', () => {
+  it('folds a long text as it folds its words one by one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('Munición', 'Straße', '9-MM', 'ÆON', ' ', '¡', 'x'), { maxLength: 3000 }),
+        (parts) => {
+          const text = parts.join('');
+          // Folding word by word and joining must give the same as folding the whole text.
+          const expected = text
+            .split(/\s+/)
+            .map((w) => foldText(w))
+            .filter(Boolean)
+            .join(' ');
+          expect(foldText(text)).toBe(foldText(expected));
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
   it('folds case, accents, ligatures and punctuation to single spaces', () => {
     expect(foldText('Munición, 9-MM  Straße')).toBe('municion 9 mm strasse');
     expect(foldText('  ¡Diésel!  ÆON\nañil ')).toBe('diesel aeon anil');
