@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import { ConsignmentSchema } from '../../shared/model/consignment.js';
 import { ISSUE_CODES } from '../../shared/model/issues.js';
+import { applyMutations, mutationArbitrary } from './mutations.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = resolve(here, '../fixtures/cargo-xml');
@@ -43,35 +44,7 @@ const junk = fc.oneof(
   ),
 );
 
-type Mutation =
-  | { kind: 'truncate'; at: number }
-  | { kind: 'delete'; at: number; len: number }
-  | { kind: 'duplicate'; at: number; len: number }
-  | { kind: 'insert'; at: number; text: string };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 400 }) }),
-  fc.record({
-    kind: fc.constant('duplicate' as const),
-    at: fc.nat(),
-    len: fc.integer({ min: 1, max: 2000 }),
-  }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: junk }),
-);
-
-function apply(doc: string, mutations: Mutation[]): string {
-  let s = doc;
-  for (const m of mutations) {
-    const at = s.length === 0 ? 0 : m.at % (s.length + 1);
-    if (m.kind === 'truncate') s = s.slice(0, at);
-    else if (m.kind === 'delete') s = s.slice(0, at) + s.slice(at + m.len);
-    else if (m.kind === 'duplicate')
-      s = s.slice(0, at + m.len) + s.slice(at, at + m.len) + s.slice(at + m.len);
-    else s = s.slice(0, at) + m.text + s.slice(at);
-  }
-  return s;
-}
+const mutation = mutationArbitrary(junk, { maxDelete: 400, maxDuplicate: 2000 });
 
 async function expectStructured(input: string | Buffer, chunkSize: number): Promise<void> {
   const { consignments, summary } = await processAll(bufferChunks(input, chunkSize));
@@ -98,7 +71,7 @@ describe('Cargo-XML under mutation', () => {
         fc.constantFrom(...docs),
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 1, max: 5000 }),
-        async (doc, mutations, chunkSize) => expectStructured(apply(doc, mutations), chunkSize),
+        async (doc, mutations, chunkSize) => expectStructured(applyMutations(doc, mutations), chunkSize),
       ),
       { numRuns: 300 },
     );
