@@ -1255,4 +1255,7 @@ async function main(): Promise<void> {
   );
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
+// Run as a script only: a bundle that includes this module (the benchmark's) has the bundle's
+// own URL here, which is also argv[1], so the file name is checked too.
+const self = fileURLToPath(import.meta.url);
+if (process.argv[1] && self === process.argv[1] && /generate\.[cm]?[jt]s$/.test(self)) await main();

@@ -92,26 +92,47 @@ export class NameNormaliser {
   similarity(a: NormalisedName, b: NormalisedName): number {
     if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
     if (a.text === b.text) return 1;
-    // One-to-one: each token pairs with at most one on the other side, best pairs first, so
-    // "Ramón Ramos" cannot use the listed "Ramón" twice.
-    const pairs: { i: number; j: number; s: number }[] = [];
-    for (let i = 0; i < a.tokens.length; i++)
-      for (let j = 0; j < b.tokens.length; j++) {
+    const na = Math.min(a.tokens.length, MAX_NAME_TOKENS);
+    const nb = Math.min(b.tokens.length, MAX_NAME_TOKENS);
+    // Token similarities in a reused scratch matrix: this runs for every candidate of every
+    // party screened, so it allocates nothing.
+    if (SIMS.length < na * nb) SIMS = new Float64Array(Math.max(na * nb, SIMS.length * 2));
+    const sims = SIMS;
+    let any = false;
+    for (let i = 0; i < na; i++)
+      for (let j = 0; j < nb; j++) {
         const s = this.tokenSimilarity(a.tokens[i]!, b.tokens[j]!);
-        if (s > 0) pairs.push({ i, j, s });
+        sims[i * nb + j] = s;
+        if (s > 0) any = true;
       }
-    if (pairs.length === 0) return 0;
-    pairs.sort((x, y) => y.s - x.s);
-    const usedA = new Set<number>();
-    const usedB = new Set<number>();
+    if (!any) return 0;
+    // One-to-one: each token pairs with at most one on the other side, best pairs first (ties:
+    // the earlier pair), so "Ramón Ramos" cannot use the listed "Ramón" twice.
+    // Bit sets: normalise() caps every name at MAX_NAME_TOKENS (24) tokens.
+    let usedA = 0;
+    let usedB = 0;
     let gotA = 0;
     let gotB = 0;
-    for (const { i, j, s } of pairs) {
-      if (usedA.has(i) || usedB.has(j)) continue;
-      usedA.add(i);
-      usedB.add(j);
-      gotA += a.weights[i]! * s;
-      gotB += b.weights[j]! * s;
+    for (;;) {
+      let best = 0;
+      let bi = -1;
+      let bj = -1;
+      for (let i = 0; i < na; i++) {
+        if (usedA & (1 << i)) continue;
+        for (let j = 0; j < nb; j++) {
+          const s = sims[i * nb + j]!;
+          if (s > best && (usedB & (1 << j)) === 0) {
+            best = s;
+            bi = i;
+            bj = j;
+          }
+        }
+      }
+      if (bi < 0) break;
+      usedA |= 1 << bi;
+      usedB |= 1 << bj;
+      gotA += a.weights[bi]! * best;
+      gotB += b.weights[bj]! * best;
     }
     // The party side weighs more: a listed name often carries a second surname or middle name
     // that a consignee leaves out ("María Fernanda Montoya" for "MONTOYA ÁLVAREZ, María Fernanda").
@@ -143,6 +164,8 @@ export class NameNormaliser {
 }
 
 export const MAX_NAME_TOKENS = 24;
+/** Scratch matrix of token similarities for NameNormaliser.similarity (screening is synchronous). */
+let SIMS = new Float64Array(64);
 const sum = (xs: number[]) => xs.reduce((t, x) => t + x, 0);
 /** Weight of the screened party's side in the similarity; the listed name has the rest. */
 const PARTY_SIDE = 0.6;

@@ -34,8 +34,48 @@ type Marker = 'consolidation' | 'no-value-expected' | 'vague-word';
 type TermData =
   { kind: 'term'; rule: number } | { kind: 'context'; rule: number } | { kind: 'marker'; marker: Marker };
 
-interface CompiledHs {
-  rule: RuleSet['hsRules'][number];
+type HsRule = RuleSet['hsRules'][number];
+
+/**
+ * HS prefixes as a digit trie: a code is walked once, digit by digit, and the deepest prefix
+ * with a rule wins (longest first), without slicing the code for each prefix length.
+ */
+class HsPrefixTrie {
+  private next = new Int32Array(10).fill(-1);
+  private readonly rules: (HsRule | undefined)[] = [undefined];
+
+  add(prefix: string, rule: HsRule): void {
+    let node = 0;
+    for (let i = 0; i < prefix.length; i++) {
+      const d = prefix.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) throw new Error(`HS prefix "${prefix}" is not digits`);
+      let child = this.next[node * 10 + d]!;
+      if (child < 0) {
+        child = this.rules.length;
+        this.rules.push(undefined);
+        const grown = new Int32Array(this.rules.length * 10).fill(-1);
+        grown.set(this.next);
+        this.next = grown;
+        this.next[node * 10 + d] = child;
+      }
+      node = child;
+    }
+    this.rules[node] = rule;
+  }
+
+  /** The rule of the longest listed prefix of `code`, if any. */
+  longest(code: string): HsRule | undefined {
+    let node = 0;
+    let found: HsRule | undefined;
+    for (let i = 0; i < code.length; i++) {
+      const d = code.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      node = this.next[node * 10 + d]!;
+      if (node < 0) break;
+      found = this.rules[node] ?? found;
+    }
+    return found;
+  }
 }
 
 const MAX_EVIDENCE = 160;
@@ -46,6 +86,16 @@ function withCategory(set: ReadonlySet<FlagCategory>, category: FlagCategory): S
   return out;
 }
 const LETTER = /\p{L}/u;
+
+/** Any letter: an ASCII one found by a plain loop, the regular expression only past ASCII. */
+function hasLetter(d: string): boolean {
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i) | 32;
+    if (c >= 97 && c <= 122) return true;
+    if (c > 127) return LETTER.test(d);
+  }
+  return false;
+}
 
 /** "xxxx", "- - -": one character repeated, spaces aside (PACT rejects 3+ repeated characters). */
 function oneRepeatedChar(d: string): boolean {
@@ -82,14 +132,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const matcher = new TermMatcher<TermData>(entries, { minSplitLength: rules.text.minSplitLength });
   const suppressed = new Uint8Array(rules.termRules.length);
 
-  const hsByPrefix = new Map<string, CompiledHs>();
-  const hsLengths = new Set<number>();
-  for (const rule of rules.hsRules)
-    for (const p of rule.prefixes) {
-      hsByPrefix.set(p, { rule });
-      hsLengths.add(p.length);
-    }
-  const hsPrefixLengths = [...hsLengths].sort((a, b) => b - a);
+  const hsPrefixes = new HsPrefixTrie();
+  for (const rule of rules.hsRules) for (const p of rule.prefixes) hsPrefixes.add(p, rule);
 
   const casByNumber = new Map<string, { rule: RuleSet['casRules'][number]; name: string }>();
   for (const rule of rules.casRules)
@@ -100,12 +144,12 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const watchlistVersion = index ? watchlistStamp(index.entries) : undefined;
   const mismatchCategories = new Set<FlagCategory>(mis.hsMismatch.categories);
   const undeclaredCategories = new Set<FlagCategory>(mis.undeclaredNature.categories);
-  const rates = mis.valuePerKg.usdRates;
+  const rates = new Map(Object.entries(mis.valuePerKg.usdRates));
   const extraVague = new Set(mis.vagueDescription.extraTerms.map(foldText));
   // The full check (shared with validation) costs microseconds: run it only on descriptions
   // that hold a vague word, or that may match PACT's shapes (short, no letters, one repeated character).
   const mayBeVague = (d: string, vagueWord: boolean) =>
-    vagueWord || d.length <= 6 || !LETTER.test(d) || oneRepeatedChar(d);
+    vagueWord || d.length <= 6 || !hasLetter(d) || oneRepeatedChar(d);
   const isVague = (d: string, vagueWord: boolean) =>
     d.length <= 80 && mayBeVague(d, vagueWord) && (isVagueDescription(d) || extraVague.has(foldText(d)));
 
@@ -178,19 +222,15 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
 
     // HS code prefixes, longest first.
     for (const code of c.hsCodes) {
-      for (const len of hsPrefixLengths) {
-        if (code.length < len) continue;
-        const hit = hsByPrefix.get(code.slice(0, len));
-        if (!hit) continue;
-        flags.push({
-          category: hit.rule.category,
-          rule: hit.rule.id,
-          score: hit.rule.score,
-          evidence: { field: 'hsCodes', text: code },
-        });
-        hsCategories = withCategory(hsCategories, hit.rule.category);
-        break;
-      }
+      const hit = hsPrefixes.longest(code);
+      if (!hit) continue;
+      flags.push({
+        category: hit.category,
+        rule: hit.id,
+        score: hit.score,
+        evidence: { field: 'hsCodes', text: code },
+      });
+      hsCategories = withCategory(hsCategories, hit.category);
     }
 
     // Description and HS code disagree.
@@ -401,9 +441,9 @@ export function watchlistStamp(entries: readonly WatchlistEntry[]): string {
   return `csl-${h.toString(16).padStart(14, '0')}-${entries.length}`;
 }
 
-function toUsd(value: Consignment['declaredValue'], rates: Record<string, number>): number | undefined {
+function toUsd(value: Consignment['declaredValue'], rates: ReadonlyMap<string, number>): number | undefined {
   if (!value) return undefined;
-  const rate = rates[value.currency];
+  const rate = rates.get(value.currency);
   return rate === undefined ? undefined : value.amount * rate;
 }
 

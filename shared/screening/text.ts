@@ -50,25 +50,43 @@ for (const [ch, pair] of [
   }
 }
 
+/** The character of each folded symbol (1..36), and a space for 0. */
+const SYMBOL_CODE = Uint16Array.from({ length: ALPHABET + 1 }, (_, s) =>
+  s === 0 ? 32 : s <= 26 ? 96 + s : 48 + s - 27,
+);
+let FOLDED = new Uint16Array(256);
+
 /** Folds text to lower-case ASCII words separated by single spaces ("Munición, 9-MM" → "municion 9 mm"). */
 export function foldText(text: string): string {
-  let out = '';
+  // Every party name screened is folded: character codes go to a reused buffer, and the
+  // string is made once at the end (no string built a character at a time).
+  if (FOLDED.length < text.length * 2 + 1) FOLDED = new Uint16Array(text.length * 2 + 1);
+  const out = FOLDED;
+  let n = 0;
   let pendingSpace = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const f = c < 0x250 ? FOLD[c]! : 0;
-    const syms = f === EXPANDS ? EXPAND.get(c)! : [f];
-    for (const s of syms) {
-      if (s === 0) {
-        pendingSpace = out.length > 0;
-        continue;
-      }
-      if (pendingSpace) out += ' ';
-      pendingSpace = false;
-      out += s <= 26 ? String.fromCharCode(96 + s) : String.fromCharCode(48 + s - 27);
+    if (f === 0) {
+      pendingSpace = n > 0;
+      continue;
     }
+    if (pendingSpace) out[n++] = 32;
+    pendingSpace = false;
+    if (f === EXPANDS) {
+      const [a, b] = EXPAND.get(c)!;
+      out[n++] = SYMBOL_CODE[a]!;
+      out[n++] = SYMBOL_CODE[b]!;
+    } else out[n++] = SYMBOL_CODE[f]!;
   }
-  return out;
+  let folded = '';
+  // In slices: one call with a very long text would exceed the engine's argument limit.
+  for (let from = 0; from < n; from += 4096)
+    folded += String.fromCharCode.apply(
+      null,
+      out.subarray(from, Math.min(n, from + 4096)) as unknown as number[],
+    );
+  return folded;
 }
 
 /** A term compiled into the automaton, with the word gaps it was written with. */

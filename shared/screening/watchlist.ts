@@ -1,4 +1,5 @@
 import { NameNormaliser, type NameRules, type NormalisedName } from './names.js';
+import { ownString } from '../validation/memo.js';
 
 /**
  * Denied-party lists in the US Consolidated Screening List (CSL) CSV layout (trade.gov):
@@ -162,7 +163,7 @@ export class WatchlistIndex {
   /** list token → vocabulary id. */
   private readonly vocabulary = new Map<string, number>();
   /** party token → vocabulary ids of the list tokens it may stand for, and the names holding them (memo). */
-  private readonly expanded = new Map<string, { tids: Int32Array; ids: Int32Array }>();
+  private readonly expanded = new Map<string, Posting>();
   private readonly tokenMark: Uint32Array;
   private readonly tokenBits: Uint32Array;
   /** Vocabulary ids of every name's tokens, flat (name i: nameTok[nameTokStart[i] .. nameTokStart[i + 1]]). */
@@ -232,13 +233,14 @@ export class WatchlistIndex {
 
   /** Listed entries whose name or an alt name is similar enough, best first (one match per entry). */
   search(name: string, limit = 3): WatchlistMatch[] {
-    const key = `${limit}\u0000${name}`;
+    const key = limit === 1 ? name : `${limit}\u0000${name}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const result = this.searchIndexed(name, limit);
-    // Shippers repeat across a file: a bounded memo saves their lookups.
-    if (this.cache.size >= 20_000) this.cache.clear();
-    this.cache.set(key, result);
+    // Shippers repeat across a file: a small memo saves their lookups. Consignees mostly do
+    // not, and a large memo of them would only keep the garbage collector busy.
+    if (this.cache.size >= SEARCH_MEMO) this.cache.clear();
+    this.cache.set(ownString(key), result);
     return result;
   }
 
@@ -270,7 +272,7 @@ export class WatchlistIndex {
     // party's weight (`required`); tokens left out of blocking count as missing.
     let total = 0;
     let blockingWeight = 0;
-    const near: { w: number; tids: Int32Array; ids: Int32Array }[] = [];
+    const near: { w: number; tids: Int32Array; ids: Int32Array; posting: Posting }[] = [];
     for (let i = 0; i < q.tokens.length; i++) {
       const t = q.tokens[i]!;
       const w = q.weights[i]!;
@@ -278,7 +280,7 @@ export class WatchlistIndex {
       if (anyLong && t.length <= 2) continue;
       blockingWeight += w;
       const n = this.near(t);
-      near.push({ w, tids: n.tids, ids: n.ids });
+      near.push({ w, tids: n.tids, ids: n.ids, posting: n });
     }
     near.sort((a, b) => a.ids.length - b.ids.length);
     const required = Math.max(
@@ -299,9 +301,7 @@ export class WatchlistIndex {
     let base = 0;
     let others = near;
     if (must.length > 0) {
-      let both = must[0]!.ids;
-      for (let i = 1; i < must.length && both.length > 0; i++) both = intersectSorted(both, must[i]!.ids);
-      stamped = both;
+      stamped = this.intersectAll(must.map((x) => x.posting));
       base = must.reduce((a, x) => a + x.w, 0);
       others = near.filter((x) => sum - x.w >= required);
       generators = 0;
@@ -369,7 +369,70 @@ export class WatchlistIndex {
   }
 
   /** The list tokens that count as the same as a party token (equal, or one edit away), and the names holding them. */
-  private near(token: string): { tids: Int32Array; ids: Int32Array } {
+  /**
+   * Names in every posting list (ascending ids; `lists` shortest first). Common first names and
+   * surnames have lists of thousands: a merge of two such lists mispredicts a branch at every
+   * step, so long lists are intersected as bit sets, word by word, and a short list is filtered
+   * by bit tests against the long ones.
+   */
+  private intersectAll(lists: readonly Posting[]): ArrayLike<number> {
+    let acc: Int32Array = lists[0]!.ids;
+    if (lists.length === 1 || acc.length === 0) return acc;
+    const words = (this.size + 31) >>> 5;
+    if (acc.length >= words) {
+      // Every list is longer than the bit sets: AND them word by word, then read the ids out.
+      if (AND.length < words) AND = new Uint32Array(words);
+      const and = AND;
+      and.set(this.bitsOf(lists[0]!));
+      for (let l = 1; l < lists.length; l++) {
+        const bits = this.bitsOf(lists[l]!);
+        for (let w = 0; w < words; w++) and[w]! &= bits[w]!;
+      }
+      const out = scratch(0, acc.length);
+      let n = 0;
+      for (let w = 0; w < words; w++) {
+        let word = and[w]!;
+        while (word !== 0) {
+          const low = word & -word;
+          out[n++] = (w << 5) + 31 - Math.clz32(low);
+          word ^= low;
+        }
+      }
+      return out.subarray(0, n);
+    }
+    for (let l = 1; l < lists.length && acc.length > 0; l++) {
+      const other = lists[l]!;
+      const into = (l % 2) as 0 | 1;
+      if (other.ids.length < BITSET_MIN) {
+        acc = intersectSorted(acc, other.ids, into);
+        continue;
+      }
+      const bits = this.bitsOf(other);
+      const out = scratch(into, acc.length);
+      let n = 0;
+      // Branch-free: about half the ids pass, which a branch would mispredict.
+      for (let k = 0; k < acc.length; k++) {
+        const id = acc[k]!;
+        out[n] = id;
+        n += (bits[id >>> 5]! >>> (id & 31)) & 1;
+      }
+      acc = out.subarray(0, n);
+    }
+    return acc;
+  }
+
+  private bitsOf(p: Posting): Uint32Array {
+    if (p.bits) return p.bits;
+    const bits = new Uint32Array((this.size + 31) >>> 5);
+    for (let k = 0; k < p.ids.length; k++) {
+      const id = p.ids[k]!;
+      bits[id >>> 5]! |= 1 << (id & 31);
+    }
+    p.bits = bits;
+    return bits;
+  }
+
+  private near(token: string): Posting {
     const memo = this.expanded.get(token);
     if (memo) return memo;
     const near = new Set<string>();
@@ -413,9 +476,36 @@ export class WatchlistIndex {
 /** Tokens shorter than this match only when equal (as NameNormaliser.tokenSimilarity allows edits from 4). */
 const MIN_EDIT_LENGTH = 4;
 
-/** Ids in both ascending lists (a merge: sequential reads only). */
-function intersectSorted(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(Math.min(a.length, b.length));
+/** The list tokens a party token may stand for, and the names holding them (ascending ids). */
+interface Posting {
+  tids: Int32Array;
+  ids: Int32Array;
+  /** The same names as a bit set, built on first use for lists of BITSET_MIN names or more. */
+  bits?: Uint32Array;
+}
+
+/** Posting lists at least this long are intersected as bit sets. */
+const BITSET_MIN = 128;
+let AND = new Uint32Array(1024);
+
+/** Memoised searches (by name), cleared when full. */
+const SEARCH_MEMO = 1024;
+
+// Two scratch buffers for chained intersections (one query at a time: screening is synchronous).
+const SCRATCH = [new Int32Array(1024), new Int32Array(1024)];
+
+function scratch(which: 0 | 1, size: number): Int32Array {
+  if (SCRATCH[which]!.length < size)
+    SCRATCH[which] = new Int32Array(Math.max(size, SCRATCH[which]!.length * 2));
+  return SCRATCH[which]!;
+}
+
+/**
+ * Ids in both ascending lists (a merge: sequential reads only), written to scratch buffer
+ * `into`, which a chained call must not also read from.
+ */
+function intersectSorted(a: Int32Array, b: Int32Array, into: 0 | 1): Int32Array {
+  const out = scratch(into, Math.min(a.length, b.length));
   let n = 0;
   let i = 0;
   let j = 0;

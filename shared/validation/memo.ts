@@ -1,15 +1,32 @@
 /**
  * Memoises a pure one-argument function of a string, with a bounded cache (cleared when full)
- * so hostile inputs with endless distinct values cannot grow memory.
+ * so hostile inputs with endless distinct values cannot grow memory. The last key is checked
+ * first: consecutive rows of a manifest mostly repeat it (one AWB, one shipper country), and
+ * comparing with it is cheaper than hashing a freshly sliced string for the map.
  */
 export function memo<T>(fn: (key: string) => T, max = 10_000): (key: string) => T {
   const cache = new Map<string, T>();
+  let lastKey: string | undefined;
+  let lastValue: T;
   return (key: string) => {
-    const hit = cache.get(key);
-    if (hit !== undefined || cache.has(key)) return hit as T;
-    if (cache.size >= max) cache.clear();
-    const value = fn(key);
-    cache.set(key, value);
-    return value;
+    if (key === lastKey) return lastValue;
+    let value = cache.get(key);
+    if (value === undefined && !cache.has(key)) {
+      if (cache.size >= max) cache.clear();
+      value = fn(key);
+      cache.set(ownString(key), value);
+    }
+    lastKey = key;
+    lastValue = value as T;
+    return value as T;
   };
+}
+
+/**
+ * A copy of a string that does not keep its source alive. A value cut from a decoded chunk of a
+ * manifest is a view into the whole chunk (64 KiB): kept as a cache key, it would pin the chunk
+ * in memory for as long as the cache holds it. Concatenation then slicing makes a flat copy.
+ */
+export function ownString(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
 }

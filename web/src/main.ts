@@ -371,13 +371,19 @@ async function refresh(say = false): Promise<void> {
   );
 }
 
+let queueLoads = 0;
+
 /** The queue as filtered, the items the user holds, and (for supervisors and ops) the stats. */
 async function loadQueue(): Promise<void> {
+  const load = ++queueLoads;
   const canAct = state.user?.role === 'reviewer' || state.user?.role === 'supervisor';
   const [{ items }, held] = await Promise.all([
     api.list({ status: state.filters.status, category: state.filters.category || undefined }),
     canAct ? api.list({ status: 'IN_REVIEW' }) : Promise.resolve({ items: [] as QueueItem[] }),
   ]);
+  // Responses can arrive out of order: a slow load for the filters of a moment ago must not
+  // replace the list of the filters now chosen.
+  if (load !== queueLoads) return;
   state.items = items;
   state.mine = held.items.filter((i) => isMine(i, state.user?.name));
   renderQueue();

@@ -1,11 +1,15 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import { issue, type Issue } from '../../model/issues.js';
+import { parseDecimal } from '../decimal.js';
 import type { DraftRecord, ReadItem } from '../types.js';
-import { mapHeader, type Column } from './columns.js';
+import { COLUMN_SYNONYMS, mapHeader, type Column } from './columns.js';
 import { splitRecord, sniffDelimiter } from './split.js';
 
-/** Field position of each mapped column: rows stay plain arrays (no per-row object with 20 keys). */
-type ColumnIndex = Partial<Record<Column, number>>;
+/**
+ * Field position of each mapped column, -1 when absent, resolved once per file: rows stay plain
+ * arrays (no per-row object with 20 keys), and a record reads its cells by number.
+ */
+type Layout = Record<Column, number>;
 interface Row {
   fields: string[];
   line: number;
@@ -21,8 +25,7 @@ interface Group {
  * a single draft consignment. Kept free of I/O so a million rows cost no async hop each.
  */
 export class CsvParcelParser {
-  private columns: ColumnIndex | undefined;
-  private parties: { shipper: PartyColumns; consignee: PartyColumns } | undefined;
+  private layout: Layout | undefined;
   private delimiter = ',';
   private pending: { text: string; line: number } | undefined;
   private group: Group | undefined;
@@ -37,11 +40,11 @@ export class CsvParcelParser {
       line = this.pending.line;
       this.pending = undefined;
     }
-    if (!this.columns) {
+    if (!this.layout) {
       this.header(text, line, out);
       return;
     }
-    if (text.length === 0 || text.trim() === '') return;
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     const split = splitRecord(text, this.delimiter);
     if (split.open) {
       this.pending = { text, line };
@@ -49,7 +52,7 @@ export class CsvParcelParser {
     }
     const { fields } = split;
     // Rows of one parcel are consecutive; a new parcel id (or none) starts a new record.
-    const key = field(fields, this.columns.parcelId) ?? `#${line}`;
+    const key = field(fields, this.layout.parcelId) ?? `#${line}`;
     if (this.group && this.group.key === key) {
       this.group.rows.push({ fields, line });
       return;
@@ -76,12 +79,9 @@ export class CsvParcelParser {
     this.delimiter = sniffDelimiter(text) ?? ',';
     const header = splitRecord(text, this.delimiter).fields;
     const mapped = mapHeader(header, this.profile);
-    this.columns = {};
-    for (const [i, c] of mapped.entries()) if (c) this.columns[c] = i;
-    this.parties = {
-      shipper: partyColumns(this.columns, 'shipper'),
-      consignee: partyColumns(this.columns, 'consignee'),
-    };
+    const layout = Object.fromEntries(Object.keys(COLUMN_SYNONYMS).map((c) => [c, -1])) as Layout;
+    for (const [i, c] of mapped.entries()) if (c) layout[c] = i;
+    this.layout = layout;
     for (const [i, h] of header.entries()) {
       if (!mapped[i] && h.trim())
         out.push({
@@ -100,15 +100,15 @@ export class CsvParcelParser {
   }
 
   private flush(out: ReadItem[]): void {
-    if (this.group && this.columns && this.parties)
-      out.push({ type: 'record', record: toRecord(this.group.rows, this.columns, this.parties) });
+    if (this.group && this.layout)
+      out.push({ type: 'record', record: toRecord(this.group.rows, this.layout) });
     this.group = undefined;
   }
 }
 
 /** A trimmed cell, or undefined when the column is absent or the cell empty. */
-function field(fields: string[], index: number | undefined): string | undefined {
-  if (index === undefined) return undefined;
+function field(fields: string[], index: number): string | undefined {
+  if (index < 0) return undefined;
   const v = fields[index];
   if (v === undefined || v === '') return undefined;
   const c0 = v.charCodeAt(0);
@@ -117,31 +117,26 @@ function field(fields: string[], index: number | undefined): string | undefined 
   return t === '' ? undefined : t;
 }
 
+/** A number, with a decimal comma accepted ("1,5"); NaN when the cell is not a number. */
 function num(value: string | undefined): number | null {
   if (value === undefined) return null;
-  const n = Number(value.includes(',') ? value.replace(',', '.') : value);
+  const n = parseDecimal(value);
   return Number.isFinite(n) ? n : Number.NaN;
 }
 
-/** Field positions of one party's columns, resolved once per file. */
-type PartyColumns = readonly [
-  number | undefined,
-  number | undefined,
-  number | undefined,
-  number | undefined,
-  number | undefined,
-];
-
-function partyColumns(ix: ColumnIndex, who: 'shipper' | 'consignee'): PartyColumns {
-  return [ix[`${who}Name`], ix[`${who}Street`], ix[`${who}City`], ix[`${who}Zip`], ix[`${who}Country`]];
-}
-
-function party(f: string[], cols: PartyColumns): Party | null {
-  const name = field(f, cols[0]);
-  const address = field(f, cols[1]);
-  const city = field(f, cols[2]);
-  const postcode = field(f, cols[3]);
-  const countryCode = field(f, cols[4]);
+function party(
+  f: string[],
+  nameAt: number,
+  streetAt: number,
+  cityAt: number,
+  zipAt: number,
+  countryAt: number,
+): Party | null {
+  const name = field(f, nameAt);
+  const address = field(f, streetAt);
+  const city = field(f, cityAt);
+  const postcode = field(f, zipAt);
+  const countryCode = field(f, countryAt);
   if (!name && !address && !city && !postcode && !countryCode) return null;
   return {
     name: name ?? '',
@@ -152,14 +147,12 @@ function party(f: string[], cols: PartyColumns): Party | null {
   };
 }
 
-function toRecord(
-  rows: Row[],
-  ix: ColumnIndex,
-  cols: { shipper: PartyColumns; consignee: PartyColumns },
-): DraftRecord {
+/** Extra fields kept as they are (`extra`), in this order. */
+const EXTRA_COLUMNS = ['boxId', 'referenceId', 'invoiceNumber', 'invoiceDate', 'countryOfOrigin'] as const;
+
+function toRecord(rows: Row[], ix: Layout): DraftRecord {
   const first = rows[0]!.fields;
   const line = rows[0]!.line;
-  const get = (c: Column) => field(first, ix[c]);
   const issues: Issue[] = [];
   let description = '';
   const hsCodes: string[] = [];
@@ -194,30 +187,39 @@ function toRecord(
     const pw = num(field(f, ix.productWeight));
     if (pw !== null && !Number.isNaN(pw)) itemWeight += pw * qty;
   }
-  const pieces = num(get('pieces'));
+  const pieces = num(field(first, ix.pieces));
   const extra: Record<string, unknown> = { items: rows.length };
-  for (const c of ['boxId', 'referenceId', 'invoiceNumber', 'invoiceDate', 'countryOfOrigin'] as const) {
-    const v = get(c);
+  for (const c of EXTRA_COLUMNS) {
+    const v = field(first, ix[c]);
     if (v) extra[c] = v;
   }
   if (skus.length > 0) extra.skus = skus;
-  const unitText = get('weightUnit');
+  const unitText = field(first, ix.weightUnit);
   const draft: ConsignmentDraft = {
     kind: 'parcel',
-    awb: get('mawb') ?? null,
+    awb: field(first, ix.mawb) ?? null,
     hawb: null,
-    parcelId: get('parcelId') ?? null,
-    origin: get('origin') ?? null,
-    destination: get('destination') ?? null,
+    parcelId: field(first, ix.parcelId) ?? null,
+    origin: field(first, ix.origin) ?? null,
+    destination: field(first, ix.destination) ?? null,
     pieces: pieces === null ? 1 : pieces,
-    rawWeight: get('weight') ?? (itemWeight > 0 ? String(itemWeight) : null),
+    rawWeight: field(first, ix.weight) ?? (itemWeight > 0 ? String(itemWeight) : null),
     weightUnit: unitText && /^l/i.test(unitText) ? 'L' : 'K',
     description,
     hsCodes,
-    shipper: party(first, cols.shipper),
-    consignee: party(first, cols.consignee),
+    shipper: party(first, ix.shipperName, ix.shipperStreet, ix.shipperCity, ix.shipperZip, ix.shipperCountry),
+    consignee: party(
+      first,
+      ix.consigneeName,
+      ix.consigneeStreet,
+      ix.consigneeCity,
+      ix.consigneeZip,
+      ix.consigneeCountry,
+    ),
     declaredValue:
-      value === null ? null : { amount: Math.round(value * 100) / 100, currency: get('currency') ?? '' },
+      value === null
+        ? null
+        : { amount: Math.round(value * 100) / 100, currency: field(first, ix.currency) ?? '' },
     specialHandling: [],
     extra,
   };

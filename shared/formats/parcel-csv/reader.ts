@@ -10,6 +10,8 @@ import { splitRecord, sniffDelimiter } from './split.js';
 const MIN_MAPPED_COLUMNS = 3;
 /** A record longer than this (quoted newlines included) is hostile or broken. */
 const MAX_RECORD_CHARS = 1024 * 1024;
+/** Records per batch handed on (see read). */
+const BATCH = 64;
 
 function isUtf8(head: Buffer): boolean {
   // A multi-byte sequence cut at the end of the head is not an encoding error.
@@ -62,23 +64,16 @@ export const parcelCsvReader: FormatReader = {
     // multi-byte character), keeping the unfinished line as bytes. Other encodings stream-decode.
     const utf8 = decoder instanceof StringDecoder;
     let carryBytes: Buffer | null = null;
-    for await (const chunk of stream) {
-      let text: string;
-      if (utf8) {
-        const buf: Buffer = carryBytes ? Buffer.concat([carryBytes, chunk]) : chunk;
-        const last = buf.lastIndexOf(10);
-        if (last < 0) {
-          carryBytes = buf;
-          if (buf.length > MAX_RECORD_CHARS)
-            throw new DocumentError(
-              issue('PARSE_ERROR', n + 1, `line ${n + 1} is longer than ${MAX_RECORD_CHARS} characters`),
-            );
-          continue;
-        }
-        text = buf.toString('utf8', 0, last + 1);
-        carryBytes = last + 1 < buf.length ? buf.subarray(last + 1) : null;
-      } else text = carry + decoder.write(chunk);
-      const out: ReadItem[] = [];
+    const tooLong = () =>
+      new DocumentError(
+        issue('PARSE_ERROR', n + 1, `line ${n + 1} is longer than ${MAX_RECORD_CHARS} characters`),
+      );
+    // Records go out in small batches, not one per chunk: a batch stays alive until its consumer
+    // has validated and screened it, and a smaller live set means less for the garbage collector
+    // to copy and promote while screening allocates.
+    let out: ReadItem[] = [];
+    /** Feeds every complete line of `text` to the parser, yielding full batches; returns the unfinished rest. */
+    function* feed(text: string): Generator<ReadItem[], string> {
       let start = 0;
       for (;;) {
         const nl = text.indexOf('\n', start);
@@ -87,15 +82,40 @@ export const parcelCsvReader: FormatReader = {
         n += 1;
         parser.line(text.slice(start, end), n, out);
         start = nl + 1;
+        if (out.length >= BATCH) {
+          yield out;
+          out = [];
+        }
       }
-      carry = text.slice(start);
-      if (carry.length > MAX_RECORD_CHARS)
-        throw new DocumentError(
-          issue('PARSE_ERROR', n + 1, `line ${n + 1} is longer than ${MAX_RECORD_CHARS} characters`),
-        );
-      if (out.length > 0) yield out;
+      return start === 0 ? text : text.slice(start);
     }
-    const out: ReadItem[] = [];
+    for await (const chunk of stream) {
+      if (utf8) {
+        let from = 0;
+        if (carryBytes) {
+          // Only the unfinished line is joined to the new chunk's first line (not the whole chunk).
+          const nl = chunk.indexOf(10);
+          if (nl < 0) {
+            carryBytes = Buffer.concat([carryBytes, chunk]);
+            if (carryBytes.length > MAX_RECORD_CHARS) throw tooLong();
+            continue;
+          }
+          yield* feed(Buffer.concat([carryBytes, chunk.subarray(0, nl + 1)]).toString('utf8'));
+          carryBytes = null;
+          from = nl + 1;
+        }
+        const last = chunk.lastIndexOf(10);
+        if (last >= from) yield* feed(chunk.toString('utf8', from, last + 1));
+        const rest = Math.max(from, last + 1);
+        if (rest < chunk.length) {
+          carryBytes = chunk.subarray(rest);
+          if (carryBytes.length > MAX_RECORD_CHARS) throw tooLong();
+        }
+      } else {
+        carry = yield* feed(carry + decoder.write(chunk));
+        if (carry.length > MAX_RECORD_CHARS) throw tooLong();
+      }
+    }
     carry += utf8 ? (carryBytes?.toString('utf8') ?? '') : decoder.end();
     if (carry.length > 0) parser.line(carry.endsWith('\r') ? carry.slice(0, -1) : carry, n + 1, out);
     parser.end(out);
