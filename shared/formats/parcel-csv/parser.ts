@@ -32,20 +32,23 @@ export class CsvParcelParser {
 
   constructor(private readonly profile?: Record<string, string>) {}
 
-  line(raw: string, n: number, out: ReadItem[]): void {
+  /** `mayQuote` false: the caller knows the line holds no quote character. */
+  line(raw: string, n: number, out: ReadItem[], mayQuote = true): void {
     let text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     let line = n;
+    let quoted = mayQuote;
     if (this.pending) {
       text = `${this.pending.text}\n${text}`;
       line = this.pending.line;
       this.pending = undefined;
+      quoted = true;
     }
     if (!this.layout) {
       this.header(text, line, out);
       return;
     }
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
-    const split = splitRecord(text, this.delimiter);
+    const split = splitRecord(text, this.delimiter, quoted);
     if (split.open) {
       this.pending = { text, line };
       return;

@@ -74,20 +74,23 @@ export const parcelCsvReader: FormatReader = {
     let out: ReadItem[] = [];
     /** Feeds every complete line of `text` to the parser, yielding full batches; returns the unfinished rest. */
     function* feed(text: string): Generator<ReadItem[], string> {
-      let start = 0;
-      for (;;) {
-        const nl = text.indexOf('\n', start);
-        if (nl < 0) break;
-        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      // One split and one quote search per chunk, not a search per line: most chunks hold no
+      // quote at all, and their lines skip the quote-aware split.
+      const lines = text.split('\n');
+      const mayQuote = text.includes('"');
+      const last = lines.length - 1;
+      for (let i = 0; i < last; i++) {
+        const line = lines[i]!;
+        const end =
+          line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
         n += 1;
-        parser.line(text.slice(start, end), n, out);
-        start = nl + 1;
+        parser.line(end === line.length ? line : line.slice(0, end), n, out, mayQuote);
         if (out.length >= BATCH) {
           yield out;
           out = [];
         }
       }
-      return start === 0 ? text : text.slice(start);
+      return lines[last]!;
     }
     for await (const chunk of stream) {
       if (utf8) {

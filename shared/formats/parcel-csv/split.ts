@@ -17,9 +17,14 @@ export function sniffDelimiter(header: string): string | undefined {
 /**
  * Splits one CSV record (RFC 4180 quoting: "" inside quotes is a quote). `open` is true when
  * the text ends inside a quoted field, so the caller joins the next line and tries again.
+ * `mayQuote` false skips the search for a quote (the caller searched the whole chunk).
  */
-export function splitRecord(text: string, delimiter: string): { fields: string[]; open: boolean } {
-  if (!text.includes('"')) return { fields: text.split(delimiter), open: false };
+export function splitRecord(
+  text: string,
+  delimiter: string,
+  mayQuote = true,
+): { fields: string[]; open: boolean } {
+  if (!mayQuote || !text.includes('"')) return { fields: text.split(delimiter), open: false };
   const fields: string[] = [];
   let field = '';
   let quoted = false;
