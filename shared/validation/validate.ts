@@ -52,7 +52,8 @@ export function validateRecord(
   const notify = draft.notify ? v.party(draft.notify, 'notify') : null;
   const hsCodes = v.hsCodes(draft.hsCodes);
   const declaredValue = v.money(draft.declaredValue);
-  if (draft.volumeM3 != null && !(draft.volumeM3 >= 0))
+  // Infinity too: a JSON or XML number such as 1e999 reads as Infinity.
+  if (draft.volumeM3 != null && !(Number.isFinite(draft.volumeM3) && draft.volumeM3 >= 0))
     v.err('PARSE_ERROR', 'volumeM3', `volume ${draft.volumeM3} is not a number of cubic metres`);
 
   if (v.errors.length > 0) return { ok: false, errors: v.errors, warnings: v.warnings };

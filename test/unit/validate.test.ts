@@ -182,4 +182,13 @@ describe('validation of a record', () => {
       codes(validateRecord(record(draft({ declaredValue: { amount: 5, currency: 'dollars' } })), {})),
     ).toEqual(['INVALID_VALUE']);
   });
+
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('rejects a volume of %d m³', (volumeM3) => {
+    expect(codes(validateRecord(record(draft({ volumeM3 })), {}))).toEqual(['PARSE_ERROR']);
+  });
+
+  it('keeps a real volume', () => {
+    const result = validateRecord(record(draft({ volumeM3: 0.25 })), {});
+    expect(result.ok && result.consignment.volumeM3).toBe(0.25);
+  });
 });
