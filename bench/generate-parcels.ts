@@ -2,19 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { makeAwb } from '../shared/reference/awb.js';
-import { FIRST_MX, SURNAMES_MX } from '../eval/generate.js';
-
-/** A small deterministic PRNG (mulberry32) so generated files are identical run to run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { FIRST_MX, rng, SURNAMES_MX } from '../eval/generate.js';
 
 export const PARCEL_HEADER =
   'MawbNr,BoxID,ParcelID,ShipperName,ShipperStreet,ShipperZip,ShipperCity,ShipperCountry,BuyerName,BuyerStreet,BuyerZip,BuyerCity,BuyerCountry,NumberOfPieces,TotalWeight,ItemHSCode,GoodsDescription,Currency,TotalValue';
@@ -45,7 +33,8 @@ const GOODS = [
  */
 export async function generateParcelCsv(file: string, rows: number, seed = 7): Promise<number> {
   await mkdir(dirname(file), { recursive: true });
-  const rnd = prng(seed);
+  // The evaluation set's seeded PRNG: generated files are identical run to run.
+  const rnd = rng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const out = createWriteStream(file);
   let bytes = 0;

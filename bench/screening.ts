@@ -12,7 +12,7 @@ import type { Consignment } from '../shared/model/consignment.js';
 import { defaultRuleSet } from '../shared/screening/rules.js';
 import { createScreener } from '../shared/screening/screen.js';
 import { NameNormaliser } from '../shared/screening/names.js';
-import { WatchlistIndex, type WatchlistEntry } from '../shared/screening/watchlist.js';
+import { WatchlistIndex } from '../shared/screening/watchlist.js';
 
 export interface ScreeningBenchFigures {
   consignments: number;
@@ -39,27 +39,14 @@ export async function runScreeningBench(
   const size = options.watchlist ?? 20_000;
   const r = rng(4242);
   const listed = generateWatchlist(r, size);
-  const entries: WatchlistEntry[] = listed.map((p) => ({
-    id: p.id,
-    source: p.source,
-    entityNumber: p.entityNumber,
-    type: p.type,
-    programs: p.programs,
-    name: p.name,
-    altNames: p.altNames,
-    addresses: p.addresses,
-    countries: p.countries,
-  }));
   const rules = defaultRuleSet();
-  const buildMs = timeIt(
-    () =>
-      void new WatchlistIndex(entries, new NameNormaliser(rules.deniedParty), rules.deniedParty.threshold),
-  );
+  const buildStarted = performance.now();
   const index = new WatchlistIndex(
-    entries,
+    listed,
     new NameNormaliser(rules.deniedParty),
     rules.deniedParty.threshold,
   );
+  const buildMs = performance.now() - buildStarted;
 
   // Traffic: 90 % parcels, 10 % cargo, 1 % listed consignees.
   const traffic: Consignment[] = [];

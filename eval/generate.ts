@@ -17,6 +17,7 @@ import { ConsignmentSchema, type Consignment, type Party } from '../shared/model
 import { reorderLastFirst } from '../shared/screening/names.js';
 import { foldText } from '../shared/screening/text.js';
 import type { FlagCategory } from '../shared/screening/types.js';
+import type { WatchlistEntry } from '../shared/screening/watchlist.js';
 
 export const SEED = 20261101;
 
@@ -384,20 +385,14 @@ const mxCompany = (r: Rng) => `${pick(r, MX_TRADES)} ${pick(r, MX_WORDS)} ${pick
 const usCompany = (r: Rng) => `${pick(r, US_WORDS)} ${pick(r, US_TRADES)} ${pick(r, US_SUFFIX)}`;
 
 // ── watchlist ─────────────────────────────────────────────────────────────────────────────
-export interface ListedParty {
-  id: string;
-  source: string;
-  entityNumber: string;
+/** A listed party: a watchlist entry, with the parts of its name to derive variants. */
+export interface ListedParty extends WatchlistEntry {
   type: 'Individual' | 'Entity';
-  programs: string;
   /** As the list writes it ("LAST, First" for individuals). */
   name: string;
   /** Natural order and parts, to derive variants. */
   first?: string;
   last?: string;
-  altNames: string[];
-  countries: string;
-  addresses: string;
 }
 
 const SOURCES = [

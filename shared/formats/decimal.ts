@@ -20,30 +20,23 @@ export function parseDecimal(text: string): number {
     i++;
   }
   let mantissa = 0;
-  let digits = 0;
+  let digits = 0; // significant digits (after leading zeros)
+  let sawDigit = false;
   let decimals = -1; // -1: no decimal separator yet
   for (; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       mantissa = mantissa * 10 + (c - 48);
+      sawDigit = true;
       if (mantissa > 0) digits++;
       if (decimals >= 0) decimals++;
     } else if ((c === 46 || c === 44) && decimals < 0) decimals = 0;
     else return slow(text);
   }
   // "", ".", "-": no digit at all.
-  if (end === 0 || (decimals <= 0 && digits === 0 && !hasDigit(text))) return slow(text);
-  if (digits > 15 || decimals > 22) return slow(text);
+  if (!sawDigit || digits > 15 || decimals > 22) return slow(text);
   const value = decimals > 0 ? mantissa / POW10[decimals]! : mantissa;
   return negative ? -value : value;
-}
-
-function hasDigit(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) return true;
-  }
-  return false;
 }
 
 /** The general case, as before: Number(), then once more with a decimal comma as a point. */

@@ -155,6 +155,8 @@ interface IndexedName {
  */
 export class WatchlistIndex {
   readonly size: number;
+  /** 32-bit words of a bit set over the names. */
+  private readonly words: number;
   private readonly names: IndexedName[] = [];
   /** token → ids of the names holding it. */
   private readonly postings = new Map<string, Int32Array>();
@@ -217,6 +219,7 @@ export class WatchlistIndex {
       }
     }
     this.size = this.names.length;
+    this.words = (this.size + 31) >>> 5;
     this.stamp = new Uint32Array(this.size);
     this.hitWeight = new Float64Array(this.size);
     this.lastToken = new Int32Array(this.size);
@@ -378,7 +381,7 @@ export class WatchlistIndex {
   private intersectAll(lists: readonly Posting[]): ArrayLike<number> {
     let acc: Int32Array = lists[0]!.ids;
     if (lists.length === 1 || acc.length === 0) return acc;
-    const words = (this.size + 31) >>> 5;
+    const words = this.words;
     if (acc.length >= words) {
       // Every list is longer than the bit sets: AND them word by word, then read the ids out.
       if (AND.length < words) AND = new Uint32Array(words);
@@ -423,7 +426,7 @@ export class WatchlistIndex {
 
   private bitsOf(p: Posting): Uint32Array {
     if (p.bits) return p.bits;
-    const bits = new Uint32Array((this.size + 31) >>> 5);
+    const bits = new Uint32Array(this.words);
     for (let k = 0; k < p.ids.length; k++) {
       const id = p.ids[k]!;
       bits[id >>> 5]! |= 1 << (id & 31);
