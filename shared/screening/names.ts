@@ -1,4 +1,5 @@
-import { foldText } from './text.js';
+import { foldsToSeparator, foldText } from './text.js';
+import { ownString } from '../validation/memo.js';
 
 /**
  * Party-name normalisation and similarity for denied-party screening, after the practice of
@@ -38,6 +39,13 @@ export class NameNormaliser {
   private readonly suffixes = new Map<string, string[][]>();
   private readonly stop: Set<string>;
   private readonly weak: Set<string>;
+  // Word cache: open addressing over the words as written, by FNV-1a hash.
+  private readonly wordText: (string | undefined)[] = new Array<string | undefined>(WORD_SLOTS).fill(
+    undefined,
+  );
+  private readonly wordHash = new Int32Array(WORD_SLOTS);
+  private readonly wordInfo: (Word | undefined)[] = new Array<Word | undefined>(WORD_SLOTS).fill(undefined);
+  private wordCount = 0;
 
   constructor(readonly rules: NameRules) {
     for (const raw of rules.legalSuffixes) {
@@ -53,33 +61,91 @@ export class NameNormaliser {
   }
 
   normalise(name: string): NormalisedName {
-    const folded = foldText(reorderLastFirst(name));
-    const raw = folded.length > 0 ? folded.split(' ') : [];
+    // The words of the name, each folded once and then found in the word cache: a million
+    // parcels hold a few thousand distinct name words, so a party costs a scan and a few
+    // probes instead of folding, splitting and three set lookups a token.
+    const text = reorderLastFirst(name);
+    let n = 0;
+    for (let i = 0; i < text.length;) {
+      let c = text.charCodeAt(i);
+      if (foldsToSeparator(c)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let h = 0x811c9dc5;
+      do {
+        h = Math.imul(h ^ c, 0x01000193);
+        c = text.charCodeAt(++i);
+      } while (i < text.length && !foldsToSeparator(c));
+      WORDS[n++] = this.word(text, start, i, h);
+    }
     const tokens: string[] = [];
-    for (let i = 0; i < raw.length;) {
-      const seqs = this.suffixes.get(raw[i]!);
+    const weights: number[] = [];
+    for (let i = 0; i < n;) {
+      const w = WORDS[i]!;
       let skip = 0;
-      if (seqs) {
-        for (const seq of seqs) {
-          if (seq.every((t, j) => raw[i + j] === t)) {
+      if (w.flags & SUFFIX_START) {
+        for (const seq of this.suffixes.get(w.token)!) {
+          if (i + seq.length <= n && seq.every((t, j) => WORDS[i + j]!.token === t)) {
             skip = seq.length;
             break;
           }
         }
       }
       // A legal form as the whole name ("CO") is kept: dropping it would leave nothing to match.
-      if (skip > 0 && !(i === 0 && skip === raw.length)) {
+      if (skip > 0 && !(i === 0 && skip === n)) {
         i += skip;
         continue;
       }
-      const t = raw[i]!;
-      if (!this.stop.has(t) || raw.length === 1) tokens.push(t);
+      if (!(w.flags & STOP) || n === 1) {
+        tokens.push(w.token);
+        weights.push(w.weight);
+      }
       i++;
     }
+    WORDS.fill(undefined, 0, n);
     // Bounded work on hostile input: a party name longer than MAX_NAME_TOKENS is screened on its start.
-    if (tokens.length > MAX_NAME_TOKENS) tokens.length = MAX_NAME_TOKENS;
-    const weights = tokens.map((t) => (this.weak.has(t) ? this.rules.weakTokenWeight : 1) * tokenWeight(t));
-    return { tokens, weights, text: tokens.join(' ') };
+    if (tokens.length > MAX_NAME_TOKENS) {
+      tokens.length = MAX_NAME_TOKENS;
+      weights.length = MAX_NAME_TOKENS;
+    }
+    return new Normalised(tokens, weights);
+  }
+
+  /** The cached fold of text[start, end) (a word: no separator inside), whose FNV-1a hash is `h`. */
+  private word(text: string, start: number, end: number, h: number): Word {
+    const length = end - start;
+    let slot = h & WORD_SLOTS_MASK;
+    for (let raw = this.wordText[slot]; raw !== undefined; raw = this.wordText[slot]) {
+      if (this.wordHash[slot] === h && raw.length === length) {
+        let k = 0;
+        while (k < length && raw.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+        if (k === length) return this.wordInfo[slot]!;
+      }
+      slot = (slot + 1) & WORD_SLOTS_MASK;
+    }
+    // Bounded memory whatever the input: a full cache starts over (cleared in place, so that no
+    // dead table keeps its words alive; see freshMap in shared/validation/memo.ts).
+    if (this.wordCount >= WORD_SLOTS / 2) {
+      this.wordText.fill(undefined);
+      this.wordInfo.fill(undefined);
+      this.wordCount = 0;
+      return this.word(text, start, end, h);
+    }
+    const raw = ownString(text.slice(start, end));
+    const token = foldText(raw);
+    const weak = this.weak.has(token);
+    const info: Word = {
+      token,
+      flags: (this.suffixes.has(token) ? SUFFIX_START : 0) | (this.stop.has(token) ? STOP : 0),
+      weight: (weak ? this.rules.weakTokenWeight : 1) * tokenWeight(token),
+    };
+    this.wordText[slot] = raw;
+    this.wordHash[slot] = h;
+    this.wordInfo[slot] = info;
+    this.wordCount++;
+    return info;
   }
 
   /**
@@ -91,7 +157,7 @@ export class NameNormaliser {
    */
   similarity(a: NormalisedName, b: NormalisedName): number {
     if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
-    if (a.text === b.text) return 1;
+    if (sameTokens(a.tokens, b.tokens)) return 1;
     const na = Math.min(a.tokens.length, MAX_NAME_TOKENS);
     const nb = Math.min(b.tokens.length, MAX_NAME_TOKENS);
     // Token similarities in a reused scratch matrix: this runs for every candidate of every
@@ -164,6 +230,39 @@ export class NameNormaliser {
 }
 
 export const MAX_NAME_TOKENS = 24;
+
+/** A name's normal form; `text` is joined only when asked for (screening compares tokens). */
+class Normalised implements NormalisedName {
+  constructor(
+    readonly tokens: string[],
+    readonly weights: number[],
+  ) {}
+
+  get text(): string {
+    return this.tokens.join(' ');
+  }
+}
+
+/** A word of a party name as folded, with its class and weight. */
+interface Word {
+  token: string;
+  flags: number;
+  weight: number;
+}
+/** Word.flags: the word starts a legal-form sequence ("s" of "s a de c v"); it is a particle ("de"). */
+const SUFFIX_START = 1;
+const STOP = 2;
+/** Word cache slots (a power of two), kept at most half full. */
+const WORD_SLOTS = 1 << 16;
+const WORD_SLOTS_MASK = WORD_SLOTS - 1;
+/** The current name's words (normalise is synchronous: one name at a time). */
+const WORDS: (Word | undefined)[] = [];
+
+function sameTokens(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 /** Scratch matrix of token similarities for NameNormaliser.similarity (screening is synchronous). */
 let SIMS = new Float64Array(64);
 const sum = (xs: number[]) => xs.reduce((t, x) => t + x, 0);

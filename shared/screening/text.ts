@@ -56,6 +56,11 @@ const SYMBOL_CODE = Uint16Array.from({ length: ALPHABET + 1 }, (_, s) =>
 );
 let FOLDED = new Uint16Array(256);
 
+/** True when the UTF-16 code unit folds to a word separator (space, punctuation, symbols …). */
+export function foldsToSeparator(c: number): boolean {
+  return c >= 0x250 || FOLD[c] === 0;
+}
+
 /** Folds text to lower-case ASCII words separated by single spaces ("Munición, 9-MM" → "municion 9 mm"). */
 export function foldText(text: string): string {
   // Every party name screened is folded: character codes go to a reused buffer, and the

@@ -1,5 +1,6 @@
-import { NameNormaliser, type NameRules, type NormalisedName } from './names.js';
-import { ownString } from '../validation/memo.js';
+import { MAX_NAME_TOKENS, NameNormaliser, type NameRules, type NormalisedName } from './names.js';
+import { freshMap, ownString } from '../validation/memo.js';
+import { TokenPairIndex } from './pairs.js';
 
 /**
  * Denied-party lists in the US Consolidated Screening List (CSL) CSV layout (trade.gov):
@@ -155,8 +156,6 @@ interface IndexedName {
  */
 export class WatchlistIndex {
   readonly size: number;
-  /** 32-bit words of a bit set over the names. */
-  private readonly words: number;
   private readonly names: IndexedName[] = [];
   /** token → ids of the names holding it. */
   private readonly postings = new Map<string, Int32Array>();
@@ -165,19 +164,31 @@ export class WatchlistIndex {
   /** list token → vocabulary id. */
   private readonly vocabulary = new Map<string, number>();
   /** party token → vocabulary ids of the list tokens it may stand for, and the names holding them (memo). */
-  private readonly expanded = new Map<string, Posting>();
+  private expanded = new Map<string, Posting>();
   private readonly tokenMark: Uint32Array;
   private readonly tokenBits: Uint32Array;
   /** Vocabulary ids of every name's tokens, flat (name i: nameTok[nameTokStart[i] .. nameTokStart[i + 1]]). */
   private readonly nameTok: Int32Array;
   private readonly nameTokStart: Int32Array;
+  private readonly pairs: TokenPairIndex;
+  /** NameNormaliser.minPartyCoverage of the threshold. */
+  private readonly coverage: number;
   private markGeneration = 0;
   // Per-query scratch (screening is synchronous): generation stamps avoid clearing arrays.
   private readonly stamp: Uint32Array;
   private readonly hitWeight: Float64Array;
   private readonly lastToken: Int32Array;
   private generation = 0;
-  private readonly cache = new Map<string, WatchlistMatch[]>();
+  /** The candidates of the last query (see candidates()). */
+  private found: Int32Array = OUT;
+  // Memo of recent searches: shippers repeat across a file, consignees mostly do not. A few
+  // entries compared by string equality cost less than hashing every name for a map, and a
+  // large memo of consignees would only keep the garbage collector busy.
+  private readonly recentName: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
+  private readonly recentLimit = new Int32Array(RECENT);
+  private readonly recentResult: WatchlistMatch[][] = new Array<WatchlistMatch[]>(RECENT).fill([]);
+  private readonly recentUsed = new Uint8Array(RECENT);
+  private hand = 0;
 
   constructor(
     readonly entries: readonly WatchlistEntry[],
@@ -219,7 +230,6 @@ export class WatchlistIndex {
       }
     }
     this.size = this.names.length;
-    this.words = (this.size + 31) >>> 5;
     this.stamp = new Uint32Array(this.size);
     this.hitWeight = new Float64Array(this.size);
     this.lastToken = new Int32Array(this.size);
@@ -228,6 +238,8 @@ export class WatchlistIndex {
     nameTokStart.push(nameTok.length);
     this.nameTok = Int32Array.from(nameTok);
     this.nameTokStart = Int32Array.from(nameTokStart);
+    this.pairs = new TokenPairIndex(this.nameTok, this.nameTokStart);
+    this.coverage = NameNormaliser.minPartyCoverage(threshold);
   }
 
   static fromCsv(text: string, rules: NameRules & { threshold: number }, origin?: string): WatchlistIndex {
@@ -236,21 +248,31 @@ export class WatchlistIndex {
 
   /** Listed entries whose name or an alt name is similar enough, best first (one match per entry). */
   search(name: string, limit = 3): WatchlistMatch[] {
-    const key = limit === 1 ? name : `${limit}\u0000${name}`;
-    const cached = this.cache.get(key);
-    if (cached) return cached;
+    for (let i = 0; i < RECENT; i++)
+      if (this.recentName[i] === name && this.recentLimit[i] === limit) {
+        this.recentUsed[i] = 1;
+        return this.recentResult[i]!;
+      }
     const result = this.searchIndexed(name, limit);
-    // Shippers repeat across a file: a small memo saves their lookups. Consignees mostly do
-    // not, and a large memo of them would only keep the garbage collector busy.
-    if (this.cache.size >= SEARCH_MEMO) this.cache.clear();
-    this.cache.set(ownString(key), result);
+    // Replace the first entry not asked for since the clock hand last passed it: the parties
+    // that repeat (a manifest's shippers) stay, the one-off consignees replace one another.
+    while (this.recentUsed[this.hand]) {
+      this.recentUsed[this.hand] = 0;
+      this.hand = (this.hand + 1) % RECENT;
+    }
+    this.recentName[this.hand] = ownString(name);
+    this.recentLimit[this.hand] = limit;
+    this.recentResult[this.hand] = result;
+    this.hand = (this.hand + 1) % RECENT;
     return result;
   }
 
   /** The index lookup itself, without the memo (what the benchmark measures). */
   searchIndexed(name: string, limit = 3): WatchlistMatch[] {
     const q = this.normaliser.normalise(name);
-    return q.tokens.length === 0 ? [] : this.best(this.candidates(q), q, limit);
+    if (q.tokens.length === 0) return [];
+    const n = this.candidates(q);
+    return n === 0 ? [] : this.best(this.found, n, q, limit);
   }
 
   /** The same scoring over every name, no index: the baseline the benchmark compares with. */
@@ -259,182 +281,172 @@ export class WatchlistIndex {
     if (q.tokens.length === 0) return [];
     const all: number[] = [];
     for (let i = 0; i < this.names.length; i++) all.push(i);
-    return this.best(all, q, limit);
+    return this.best(all, all.length, q, limit);
   }
 
-  private candidates(q: NormalisedName): number[] {
-    if (++this.generation === 0xffffffff) {
-      this.stamp.fill(0);
-      this.generation = 1;
-    }
-    const gen = this.generation;
+  /**
+   * Ids of the names that hold enough of the party's tokens to possibly reach the threshold.
+   * This runs for every party screened, so it works in scratch arrays and allocates nothing:
+   * the ids are the first `n` (returned) of `this.found`, valid until the next query.
+   */
+  private candidates(q: NormalisedName): number {
+    const { tokens, weights } = q;
     // Initials and two-letter tokens would pull in half the list: block on real words when there are any.
     let anyLong = false;
-    for (const t of q.tokens) if (t.length > 2) anyLong = true;
+    for (let i = 0; i < tokens.length; i++) if (tokens[i]!.length > 2) anyLong = true;
+    // Blocking tokens, rarest first (a stable insertion sort: at most MAX_NAME_TOKENS of them).
+    let total = 0;
+    let sum = 0;
+    let k = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const w = weights[i]!;
+      total += w;
+      if (anyLong && tokens[i]!.length <= 2) continue;
+      sum += w;
+      const posting = this.near(tokens[i]!);
+      let j = k++;
+      for (; j > 0 && BLOCK[j - 1]!.ids.length > posting.ids.length; j--) {
+        BLOCK[j] = BLOCK[j - 1]!;
+        BLOCK_W[j] = BLOCK_W[j - 1]!;
+      }
+      BLOCK[j] = posting;
+      BLOCK_W[j] = w;
+    }
     // A name can reach the threshold only if the party tokens it holds carry enough of the
     // party's weight (`required`); tokens left out of blocking count as missing.
-    let total = 0;
-    let blockingWeight = 0;
-    const near: { w: number; tids: Int32Array; ids: Int32Array; posting: Posting }[] = [];
-    for (let i = 0; i < q.tokens.length; i++) {
-      const t = q.tokens[i]!;
-      const w = q.weights[i]!;
-      total += w;
-      if (anyLong && t.length <= 2) continue;
-      blockingWeight += w;
-      const n = this.near(t);
-      near.push({ w, tids: n.tids, ids: n.ids, posting: n });
-    }
-    near.sort((a, b) => a.ids.length - b.ids.length);
-    const required = Math.max(
-      1e-6,
-      total * NameNormaliser.minPartyCoverage(this.threshold) - (total - blockingWeight) - 1e-9,
-    );
-    // Generators: the shortest posting lists, just enough that the other tokens alone cannot
-    // reach `required`, so every qualifying name is in one of them. The long lists (common
-    // first names, common surnames) are never walked: their tokens are checked per candidate.
-    let rest = near.reduce((a, x) => a + x.w, 0);
-    let generators = 0;
-    while (generators < near.length && rest >= required) rest -= near[generators++]!.w;
-    // Tokens without which `required` is out of reach must all be present: intersect their
-    // (sorted) lists first, a sequential merge. Person names usually need every token.
-    const sum = near.reduce((a, x) => a + x.w, 0);
-    const must = near.filter((x) => sum - x.w < required);
-    let stamped: ArrayLike<number>;
+    const required = Math.max(1e-6, total * this.coverage - (total - sum) - 1e-9);
+    // Tokens without which `required` is out of reach must all be present (person names usually
+    // need every token): the candidates are the names holding the rarest of them with each of
+    // the others, read from the pair index and intersected; other tokens are checked per candidate.
+    let must = 0;
+    let m0 = -1;
     let base = 0;
-    let others = near;
-    if (must.length > 0) {
-      stamped = this.intersectAll(must.map((x) => x.posting));
-      base = must.reduce((a, x) => a + x.w, 0);
-      others = near.filter((x) => sum - x.w >= required);
-      generators = 0;
-    } else if (generators > 1) stamped = this.stampAll(near.slice(0, generators), gen);
-    else stamped = near[0]!.ids; // one generator: its list holds each name once, no stamping needed
-    // Mark the remaining tokens' vocabulary ids (one bit per party token: two party tokens may
+    let checks = 0;
+    for (let i = 0; i < k; i++)
+      if (sum - BLOCK_W[i]! < required) {
+        if (m0 < 0) m0 = i;
+        must++;
+        base += BLOCK_W[i]!;
+      } else CHECK[checks++] = i;
+    let stamped: Int32Array;
+    let stampedLength: number;
+    if (must === 1) {
+      stamped = BLOCK[m0]!.ids;
+      stampedLength = stamped.length;
+    } else if (must > 1) {
+      const first = BLOCK[m0]!.tids;
+      stampedLength = -1;
+      for (let i = m0 + 1; i < k && stampedLength !== 0; i++) {
+        if (sum - BLOCK_W[i]! >= required) continue;
+        if (stampedLength < 0)
+          stampedLength = this.pairs.names(first, BLOCK[i]!.tids, this.stamp, this.nextGeneration(), 0);
+        else {
+          const n = this.pairs.names(first, BLOCK[i]!.tids, this.stamp, this.nextGeneration(), 1);
+          stampedLength = intersectSorted(this.pairs.found[0], stampedLength, this.pairs.found[1], n);
+        }
+      }
+      stamped = this.pairs.found[0];
+    } else {
+      // base -1: each candidate's weight so far is in hitWeight (several generators).
+      base = -1;
+      checks = 0;
+      // Generators: the rarest tokens, just enough that the other tokens alone cannot reach
+      // `required`, so every qualifying name is in one of their lists. The long lists (common
+      // first names, common surnames) are never walked: their tokens are checked per candidate.
+      let rest = sum;
+      let generators = 0;
+      while (generators < k && rest >= required) rest -= BLOCK_W[generators++]!;
+      for (let i = generators; i < k; i++) CHECK[checks++] = i;
+      if (generators > 1) {
+        stampedLength = this.stampAll(generators, this.nextGeneration());
+        stamped = STAMPED;
+      } else {
+        stamped = BLOCK[0]!.ids; // one generator: its list holds each name once, no stamping needed
+        stampedLength = stamped.length;
+        base = BLOCK_W[0]!;
+      }
+    }
+    if (checks === 0) {
+      this.found = stamped;
+      return stampedLength;
+    }
+    // Mark the checked tokens' vocabulary ids (one bit per party token: two party tokens may
     // stand for the same list token), then check each candidate's tokens against the marks.
     if (++this.markGeneration === 0xffffffff) {
       this.tokenMark.fill(0);
       this.markGeneration = 1;
     }
     const m = this.markGeneration;
-    for (let t = generators; t < others.length; t++) {
-      const bit = 1 << (t - generators);
-      const tids = others[t]!.tids;
-      for (let k = 0; k < tids.length; k++) {
-        const tid = tids[k]!;
+    for (let c = 0; c < checks; c++) {
+      const tids = BLOCK[CHECK[c]!]!.tids;
+      for (let t = 0; t < tids.length; t++) {
+        const tid = tids[t]!;
         if (this.tokenMark[tid] !== m) {
           this.tokenMark[tid] = m;
           this.tokenBits[tid] = 0;
         }
-        this.tokenBits[tid]! |= bit;
+        this.tokenBits[tid]! |= 1 << c;
       }
     }
-    const out: number[] = [];
-    for (let s = 0; s < stamped.length; s++) {
+    if (OUT.length < stampedLength) OUT = new Int32Array(Math.max(stampedLength, OUT.length * 2));
+    let n = 0;
+    for (let s = 0; s < stampedLength; s++) {
       const id = stamped[s]!;
-      let got = must.length > 0 ? base : generators === 1 ? near[0]!.w : this.hitWeight[id]!;
+      let got = base >= 0 ? base : this.hitWeight[id]!;
       const from = this.nameTokStart[id]!;
       const to = this.nameTokStart[id + 1]!;
-      for (let t = generators; t < others.length && got < required; t++) {
-        const bit = 1 << (t - generators);
-        for (let k = from; k < to; k++) {
-          const tid = this.nameTok[k]!;
-          if (this.tokenMark[tid] === m && (this.tokenBits[tid]! & bit) !== 0) {
-            got += others[t]!.w;
+      for (let c = 0; c < checks && got < required; c++) {
+        for (let t = from; t < to; t++) {
+          const tid = this.nameTok[t]!;
+          if (this.tokenMark[tid] === m && (this.tokenBits[tid]! & (1 << c)) !== 0) {
+            got += BLOCK_W[CHECK[c]!]!;
             break;
           }
         }
       }
-      if (got >= required) out.push(id);
+      if (got >= required) OUT[n++] = id;
     }
-    return out;
+    this.found = OUT;
+    return n;
   }
 
-  /** Names in any of the lists, each once, with the summed weight of the lists holding it. */
-  private stampAll(lists: { ids: Int32Array; w: number }[], gen: number): number[] {
-    const stamped: number[] = [];
-    for (let t = 0; t < lists.length; t++) {
-      const { ids: list, w } = lists[t]!;
-      for (let k = 0; k < list.length; k++) {
-        const id = list[k]!;
+  /** A stamp value no name holds yet. */
+  private nextGeneration(): number {
+    if (++this.generation === 0xffffffff) {
+      this.stamp.fill(0);
+      this.generation = 1;
+    }
+    return this.generation;
+  }
+
+  /** Names in any of the first `lists` blocking lists, each once, with the summed weight of the lists holding it. */
+  private stampAll(lists: number, gen: number): number {
+    let n = 0;
+    for (let t = 0; t < lists; t++) {
+      const list = BLOCK[t]!.ids;
+      const w = BLOCK_W[t]!;
+      if (STAMPED.length < n + list.length) {
+        const grown = new Int32Array(Math.max(n + list.length, STAMPED.length * 2));
+        grown.set(STAMPED.subarray(0, n));
+        STAMPED = grown;
+      }
+      for (let j = 0; j < list.length; j++) {
+        const id = list[j]!;
         if (this.stamp[id] !== gen) {
           this.stamp[id] = gen;
           this.hitWeight[id] = 0;
           this.lastToken[id] = -1;
-          stamped.push(id);
+          STAMPED[n++] = id;
         }
         if (this.lastToken[id] === t) continue; // one count per party token
         this.lastToken[id] = t;
         this.hitWeight[id]! += w;
       }
     }
-    return stamped;
+    return n;
   }
 
   /** The list tokens that count as the same as a party token (equal, or one edit away), and the names holding them. */
-  /**
-   * Names in every posting list (ascending ids; `lists` shortest first). Common first names and
-   * surnames have lists of thousands: a merge of two such lists mispredicts a branch at every
-   * step, so long lists are intersected as bit sets, word by word, and a short list is filtered
-   * by bit tests against the long ones.
-   */
-  private intersectAll(lists: readonly Posting[]): ArrayLike<number> {
-    let acc: Int32Array = lists[0]!.ids;
-    if (lists.length === 1 || acc.length === 0) return acc;
-    const words = this.words;
-    if (acc.length >= words) {
-      // Every list is longer than the bit sets: AND them word by word, then read the ids out.
-      if (AND.length < words) AND = new Uint32Array(words);
-      const and = AND;
-      and.set(this.bitsOf(lists[0]!));
-      for (let l = 1; l < lists.length; l++) {
-        const bits = this.bitsOf(lists[l]!);
-        for (let w = 0; w < words; w++) and[w]! &= bits[w]!;
-      }
-      const out = scratch(0, acc.length);
-      let n = 0;
-      for (let w = 0; w < words; w++) {
-        let word = and[w]!;
-        while (word !== 0) {
-          const low = word & -word;
-          out[n++] = (w << 5) + 31 - Math.clz32(low);
-          word ^= low;
-        }
-      }
-      return out.subarray(0, n);
-    }
-    for (let l = 1; l < lists.length && acc.length > 0; l++) {
-      const other = lists[l]!;
-      const into = (l % 2) as 0 | 1;
-      if (other.ids.length < BITSET_MIN) {
-        acc = intersectSorted(acc, other.ids, into);
-        continue;
-      }
-      const bits = this.bitsOf(other);
-      const out = scratch(into, acc.length);
-      let n = 0;
-      // Branch-free: about half the ids pass, which a branch would mispredict.
-      for (let k = 0; k < acc.length; k++) {
-        const id = acc[k]!;
-        out[n] = id;
-        n += (bits[id >>> 5]! >>> (id & 31)) & 1;
-      }
-      acc = out.subarray(0, n);
-    }
-    return acc;
-  }
-
-  private bitsOf(p: Posting): Uint32Array {
-    if (p.bits) return p.bits;
-    const bits = new Uint32Array(this.words);
-    for (let k = 0; k < p.ids.length; k++) {
-      const id = p.ids[k]!;
-      bits[id >>> 5]! |= 1 << (id & 31);
-    }
-    p.bits = bits;
-    return bits;
-  }
-
   private near(token: string): Posting {
     const memo = this.expanded.get(token);
     if (memo) return memo;
@@ -457,15 +469,16 @@ export class WatchlistIndex {
       for (const id of this.postings.get(t)!) ids.add(id);
     }
     const result = { tids: Int32Array.from(tids), ids: Int32Array.from(ids).sort() };
-    if (this.expanded.size >= 50_000) this.expanded.clear();
+    if (this.expanded.size >= 50_000) this.expanded = freshMap();
     this.expanded.set(token, result);
     return result;
   }
 
-  private best(ids: number[], q: NormalisedName, limit: number): WatchlistMatch[] {
+  /** The best match per entry among the first `n` of `ids`, best first. */
+  private best(ids: ArrayLike<number>, n: number, q: NormalisedName, limit: number): WatchlistMatch[] {
     const byEntry = new Map<number, WatchlistMatch>();
-    for (const id of ids) {
-      const n = this.names[id]!;
+    for (let i = 0; i < n; i++) {
+      const n = this.names[ids[i]!]!;
       const similarity = this.normaliser.similarity(q, n.norm);
       if (similarity < this.threshold) continue;
       const prev = byEntry.get(n.entry);
@@ -494,46 +507,36 @@ const MIN_EDIT_LENGTH = 4;
 interface Posting {
   tids: Int32Array;
   ids: Int32Array;
-  /** The same names as a bit set, built on first use for lists of BITSET_MIN names or more. */
-  bits?: Uint32Array;
 }
 
-/** Posting lists at least this long are intersected as bit sets. */
-const BITSET_MIN = 128;
-let AND = new Uint32Array(1024);
+/** Searches remembered (see search()). */
+const RECENT = 16;
 
-/** Memoised searches (by name), cleared when full. */
-const SEARCH_MEMO = 1024;
+// Per-query scratch (screening is synchronous: one query at a time).
+/** The party's blocking tokens, rarest first, and their weights. */
+const BLOCK: Posting[] = [];
+const BLOCK_W = new Float64Array(MAX_NAME_TOKENS);
+/** Positions in BLOCK of the tokens checked per candidate. */
+const CHECK = new Int32Array(MAX_NAME_TOKENS);
+let STAMPED = new Int32Array(1024);
+let OUT = new Int32Array(1024);
 
-// Two scratch buffers for chained intersections (one query at a time: screening is synchronous).
-const SCRATCH = [new Int32Array(1024), new Int32Array(1024)];
-
-function scratch(which: 0 | 1, size: number): Int32Array {
-  if (SCRATCH[which]!.length < size)
-    SCRATCH[which] = new Int32Array(Math.max(size, SCRATCH[which]!.length * 2));
-  return SCRATCH[which]!;
-}
-
-/**
- * Ids in both ascending lists (a merge: sequential reads only), written to scratch buffer
- * `into`, which a chained call must not also read from.
- */
-function intersectSorted(a: Int32Array, b: Int32Array, into: 0 | 1): Int32Array {
-  const out = scratch(into, Math.min(a.length, b.length));
+/** Ids in both ascending lists (a merge), written over the start of `a`; returns their number. */
+function intersectSorted(a: Int32Array, na: number, b: Int32Array, nb: number): number {
   let n = 0;
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) {
+  while (i < na && j < nb) {
     const x = a[i]!;
     const y = b[j]!;
     if (x === y) {
-      out[n++] = x;
+      a[n++] = x;
       i++;
       j++;
     } else if (x < y) i++;
     else j++;
   }
-  return out.subarray(0, n);
+  return n;
 }
 
 function deletionsOf(token: string): string[] {

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jaroWinkler, NameNormaliser, oneEditApart, reorderLastFirst } from '../../shared/screening/names.js';
 import { defaultRuleSet } from '../../shared/screening/rules.js';
+import { foldText } from '../../shared/screening/text.js';
 
 const normaliser = new NameNormaliser(defaultRuleSet().deniedParty);
 const sim = (a: string, b: string) => normaliser.similarity(normaliser.normalise(a), normaliser.normalise(b));
@@ -57,6 +59,84 @@ describe('name normalisation', () => {
   it('keeps a name that is only a legal form or a particle', () => {
     expect(normaliser.normalise('CO').tokens).toEqual(['co']);
     expect(normaliser.normalise('De').tokens).toEqual(['de']);
+  });
+});
+
+/**
+ * The normal form as the rules define it, computed the plain way (fold the whole name, split it,
+ * drop legal-form sequences and particles): normalise() reads words through a cache instead,
+ * and must give the same tokens and weights.
+ */
+function plainNormalise(name: string): { tokens: string[]; weights: number[] } {
+  const rules = defaultRuleSet().deniedParty;
+  const suffixes = rules.legalSuffixes.map((x) => foldText(x).split(' ')).sort((a, b) => b.length - a.length);
+  const stop = new Set(rules.stopTokens.map(foldText));
+  const weak = new Set(rules.weakTokens.map(foldText));
+  const folded = foldText(reorderLastFirst(name));
+  const raw = folded ? folded.split(' ') : [];
+  const tokens: string[] = [];
+  for (let i = 0; i < raw.length;) {
+    const seq = suffixes.find((q) => q.every((t, j) => raw[i + j] === t));
+    if (seq && !(i === 0 && seq.length === raw.length)) {
+      i += seq.length;
+      continue;
+    }
+    if (!stop.has(raw[i]!) || raw.length === 1) tokens.push(raw[i]!);
+    i++;
+  }
+  tokens.splice(24);
+  const weights = tokens.map(
+    (t) => (weak.has(t) ? rules.weakTokenWeight : 1) * (t.length <= 1 ? 0.2 : t.length === 2 ? 0.5 : 1),
+  );
+  return { tokens, weights };
+}
+
+describe('name normalisation through the word cache', () => {
+  const words = [
+    'S.A. de C.V.',
+    'sa de cv',
+    'LLC',
+    'Co.',
+    'Ltd',
+    'de',
+    'la',
+    'Trading',
+    'José',
+    'GARCÍA,',
+    'Straße',
+    'Æon',
+    "O'Brien",
+    'co',
+    's',
+    'a',
+    'c',
+    'v',
+    '😀',
+    '\t',
+    '\u00a0',
+  ];
+  const part = fc.oneof(fc.constantFrom(...words), fc.string({ unit: 'binary', maxLength: 12 }));
+
+  it('gives the tokens and weights of the plain computation, for any name', () => {
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 30 }), fc.constantFrom(' ', '', ',', '-'), (parts, sep) => {
+        const name = parts.join(sep);
+        const n = normaliser.normalise(name);
+        expect({ tokens: n.tokens, weights: n.weights }).toEqual(plainNormalise(name));
+        expect(n.text).toBe(n.tokens.join(' '));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('stays right after its cache fills and starts over', () => {
+    const fresh = new NameNormaliser(defaultRuleSet().deniedParty);
+    const name = 'Química Industrial del Pacífico, S.A. de C.V.';
+    const before = fresh.normalise(name);
+    // More distinct words than the cache holds (2^15), each normalised once.
+    for (let i = 0; i < 40_000; i++) fresh.normalise(`w${i.toString(36)} x${i}`);
+    expect(fresh.normalise(name)).toMatchObject({ tokens: before.tokens, weights: before.weights });
+    expect(fresh.normalise('Zz9 Qq8')).toMatchObject(plainNormalise('Zz9 Qq8'));
   });
 });
 

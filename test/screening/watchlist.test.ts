@@ -88,4 +88,26 @@ describe('watchlist index', () => {
     }
     expect(hits).toBeGreaterThan(100);
   });
+
+  it('answers from its memo of recent searches exactly as a fresh search, whatever the limit', () => {
+    const r = rng(12);
+    const listed = generateWatchlist(r, 500);
+    const idx = new WatchlistIndex(listed, new NameNormaliser(dp), dp.threshold);
+    // Repeating shippers among one-off consignees, listed names among them, limits mixed.
+    const shippers = [
+      listed[0]!.name,
+      'Shenzhen Bright Trading Co',
+      listed[1]!.altNames[0] ?? listed[1]!.name,
+    ];
+    for (let i = 0; i < 400; i++) {
+      const name =
+        i % 3 === 0
+          ? shippers[i % shippers.length]!
+          : i % 5 === 0
+            ? listed[i % listed.length]!.name
+            : mxPerson(r);
+      const limit = i % 7 === 0 ? 3 : 1;
+      expect(idx.search(name, limit)).toEqual(idx.searchIndexed(name, limit));
+    }
+  });
 });

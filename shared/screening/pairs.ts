@@ -1,0 +1,132 @@
+/**
+ * Names by pair of tokens: for every listed name, each unordered pair of its distinct tokens
+ * (and each token with itself) leads to the ids of the names holding both.
+ *
+ * Why: a person's name is screened only against listed names holding all its tokens, and its
+ * tokens are common ones (a first name and surnames each held by hundreds of the 28,000 names
+ * of a CSL-sized list). Intersecting those long lists cost more than the rest of a lookup; the
+ * list of names holding two given tokens is short (tens), found in one table probe, and lists
+ * of pairs sharing a token intersect into the names holding three or more.
+ *
+ * Layout: an open-addressing hash table over (a, b) vocabulary-id pairs, a ≤ b, four integers a
+ * slot (a, b, start, count: one cache line per probe), pointing into one flat array of name ids
+ * (ascending within a pair). Typed arrays only: a list of 28,000 names has ~150,000 pair
+ * entries, which as Map entries of arrays would cost megabytes of heap.
+ */
+export class TokenPairIndex {
+  private readonly mask: number;
+  /** Slot s: [4s] = a (-1 when free), [4s + 1] = b, [4s + 2] = start in ids, [4s + 3] = count. */
+  private readonly table: Int32Array;
+  private readonly ids: Int32Array;
+  /** Scratch outputs of names(), reused from query to query (screening is synchronous). */
+  readonly found: [Int32Array, Int32Array] = [new Int32Array(256), new Int32Array(256)];
+
+  /** Name i holds the vocabulary ids tokens[starts[i] .. starts[i + 1]] (repeats allowed). */
+  constructor(tokens: Int32Array, starts: Int32Array) {
+    const names = starts.length - 1;
+    const distinct: number[][] = [];
+    const keys = new Set<number>();
+    let entries = 0;
+    for (let i = 0; i < names; i++) {
+      const d = [...new Set(tokens.subarray(starts[i]!, starts[i + 1]!))].sort((p, q) => p - q);
+      distinct.push(d);
+      entries += (d.length * (d.length + 1)) / 2;
+      for (let x = 0; x < d.length; x++)
+        for (let y = x; y < d.length; y++) keys.add(d[x]! * 0x4000000 + d[y]!);
+    }
+    let capacity = 16;
+    while (capacity < keys.size * 2) capacity *= 2;
+    this.mask = capacity - 1;
+    this.table = new Int32Array(capacity * 4);
+    for (let s = 0; s < capacity; s++) this.table[s * 4] = -1;
+    this.ids = new Int32Array(entries);
+    // Two passes over the same pairs: count per slot, then place ids at their slot's offsets.
+    distinct.forEach((d) => this.eachPair(d, (slot) => this.table[slot * 4 + 3]!++));
+    let offset = 0;
+    for (let s = 0; s < capacity; s++) {
+      this.table[s * 4 + 2] = offset;
+      offset += this.table[s * 4 + 3]!;
+      this.table[s * 4 + 3] = 0;
+    }
+    distinct.forEach((d, i) =>
+      this.eachPair(d, (slot) => {
+        this.ids[this.table[slot * 4 + 2]! + this.table[slot * 4 + 3]!++] = i;
+      }),
+    );
+  }
+
+  /**
+   * The names holding a token of `as` and a token of `bs`, ascending, each once: the first `n`
+   * (returned) of `found[into]`. `stamp` must hold no `gen` yet (a fresh generation of the
+   * caller's): it marks the names already taken.
+   */
+  names(as: Int32Array, bs: Int32Array, stamp: Uint32Array, gen: number, into: 0 | 1): number {
+    let out = this.found[into];
+    let n = 0;
+    if (as.length === 1 && bs.length === 1) {
+      // The usual case, each token standing for one list token: one pair's list, already
+      // ascending and without repeats, copied without stamping.
+      const slot = this.find(as[0]!, bs[0]!);
+      if (slot < 0) return 0;
+      const from = this.table[slot * 4 + 2]!;
+      n = this.table[slot * 4 + 3]!;
+      if (out.length < n) out = this.found[into] = new Int32Array(Math.max(n, out.length * 2));
+      for (let k = 0; k < n; k++) out[k] = this.ids[from + k]!;
+      return n;
+    }
+    for (let i = 0; i < as.length; i++)
+      for (let j = 0; j < bs.length; j++) {
+        const slot = this.find(as[i]!, bs[j]!);
+        if (slot < 0) continue;
+        const from = this.table[slot * 4 + 2]!;
+        const to = from + this.table[slot * 4 + 3]!;
+        if (out.length < n + to - from) {
+          const grown = new Int32Array(Math.max(n + to - from, out.length * 2));
+          grown.set(out.subarray(0, n));
+          out = this.found[into] = grown;
+        }
+        for (let k = from; k < to; k++) {
+          const id = this.ids[k]!;
+          if (stamp[id] === gen) continue;
+          stamp[id] = gen;
+          out[n++] = id;
+        }
+      }
+    // Merged lists are sorted, as a posting list is.
+    out.subarray(0, n).sort();
+    return n;
+  }
+
+  private find(x: number, y: number): number {
+    const a = x < y ? x : y;
+    const b = x < y ? y : x;
+    for (let slot = hash(a, b) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const k = this.table[slot * 4]!;
+      if (k === -1) return -1;
+      if (k === a && this.table[slot * 4 + 1] === b) return slot;
+    }
+  }
+
+  /** Calls `visit` with the slot of each pair of a name's distinct tokens (ascending), claiming free slots. */
+  private eachPair(distinct: number[], visit: (slot: number) => void): void {
+    for (let i = 0; i < distinct.length; i++)
+      for (let j = i; j < distinct.length; j++) {
+        const a = distinct[i]!;
+        const b = distinct[j]!;
+        let slot = hash(a, b) & this.mask;
+        while (this.table[slot * 4] !== -1 && !(this.table[slot * 4] === a && this.table[slot * 4 + 1] === b))
+          slot = (slot + 1) & this.mask;
+        this.table[slot * 4] = a;
+        this.table[slot * 4 + 1] = b;
+        visit(slot);
+      }
+  }
+}
+
+/** A 32-bit mix of the pair (murmur3's finaliser): vocabulary ids are small and dense. */
+function hash(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
