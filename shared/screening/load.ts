@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { defaultRuleSet, loadRuleSetFile } from './rules.js';
 import { createScreener, type Screener } from './screen.js';
+import { settleAfterLoad } from './settle.js';
 import { MAX_WATCHLIST_BYTES, parseCslCsv, WatchlistFormatError, type WatchlistEntry } from './watchlist.js';
 
 /** Reads a CSL CSV watchlist file, with a size bound and a clear error when it is not one. */
@@ -21,5 +22,7 @@ export async function loadScreener(
 ): Promise<Screener> {
   const rules = options.rulesFile ? await loadRuleSetFile(options.rulesFile) : defaultRuleSet();
   const watchlist = options.watchlistFile ? await loadWatchlistFile(options.watchlistFile) : undefined;
-  return createScreener({ rules, ...(watchlist ? { watchlist } : {}) });
+  const screener = createScreener({ rules, ...(watchlist ? { watchlist } : {}) });
+  if (watchlist) await settleAfterLoad();
+  return screener;
 }

@@ -104,7 +104,6 @@ export class NameNormaliser {
       }
       i++;
     }
-    WORDS.fill(undefined, 0, n);
     // Bounded work on hostile input: a party name longer than MAX_NAME_TOKENS is screened on its start.
     if (tokens.length > MAX_NAME_TOKENS) {
       tokens.length = MAX_NAME_TOKENS;

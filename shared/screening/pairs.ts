@@ -55,25 +55,28 @@ export class TokenPairIndex {
     );
   }
 
+  /** Where the last names() result is: `list[offset .. offset + n)`. */
+  list: Int32Array = this.found[0];
+  offset = 0;
+
   /**
-   * The names holding a token of `as` and a token of `bs`, ascending, each once: the first `n`
-   * (returned) of `found[into]`. `stamp` must hold no `gen` yet (a fresh generation of the
+   * The names holding a token of `as` and a token of `bs`, ascending, each once: `n` (returned)
+   * ids from `list[offset]`, which is the index's own array or `found[into]`, valid until the
+   * next call with the same `into`. `stamp` must hold no `gen` yet (a fresh generation of the
    * caller's): it marks the names already taken.
    */
   names(as: Int32Array, bs: Int32Array, stamp: Uint32Array, gen: number, into: 0 | 1): number {
-    let out = this.found[into];
-    let n = 0;
     if (as.length === 1 && bs.length === 1) {
       // The usual case, each token standing for one list token: one pair's list, already
-      // ascending and without repeats, copied without stamping.
+      // ascending and without repeats, read where it is.
       const slot = this.find(as[0]!, bs[0]!);
       if (slot < 0) return 0;
-      const from = this.table[slot * 4 + 2]!;
-      n = this.table[slot * 4 + 3]!;
-      if (out.length < n) out = this.found[into] = new Int32Array(Math.max(n, out.length * 2));
-      for (let k = 0; k < n; k++) out[k] = this.ids[from + k]!;
-      return n;
+      this.list = this.ids;
+      this.offset = this.table[slot * 4 + 2]!;
+      return this.table[slot * 4 + 3]!;
     }
+    let out = this.found[into];
+    let n = 0;
     for (let i = 0; i < as.length; i++)
       for (let j = 0; j < bs.length; j++) {
         const slot = this.find(as[i]!, bs[j]!);
@@ -94,6 +97,8 @@ export class TokenPairIndex {
       }
     // Merged lists are sorted, as a posting list is.
     out.subarray(0, n).sort();
+    this.list = out;
+    this.offset = 0;
     return n;
   }
 

@@ -142,6 +142,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const dp = rules.deniedParty;
   const index = buildIndex(options.watchlist, dp);
   const watchlistVersion = index ? watchlistStamp(index.entries) : undefined;
+  /** How each listed entry matched so far is cited in evidence (bounded by the list's size). */
+  const listings = new Map<WatchlistEntry, string>();
   const mismatchCategories = new Set<FlagCategory>(mis.hsMismatch.categories);
   const undeclaredCategories = new Set<FlagCategory>(mis.undeclaredNature.categories);
   const rates = new Map(Object.entries(mis.valuePerKg.usdRates));
@@ -270,13 +272,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         if (!match) continue;
         const exact = match.similarity >= 0.9999;
         const e = match.entry;
-        const listed = [
-          e.source && shortSource(e.source),
-          e.entityNumber && `entry ${e.entityNumber}`,
-          e.programs && `programs ${e.programs}`,
-        ]
-          .filter(Boolean)
-          .join(', ');
+        let listed = listings.get(e);
+        if (listed === undefined) listings.set(e, (listed = listing(e)));
         flags.push({
           category: 'denied-party',
           rule: exact ? 'denied-party-exact' : 'denied-party-fuzzy',
@@ -449,6 +446,17 @@ function toUsd(value: Consignment['declaredValue'], rates: ReadonlyMap<string, n
 
 function money(v: NonNullable<Consignment['declaredValue']>): string {
   return `${v.amount.toFixed(2)} ${v.currency}`;
+}
+
+/** "SDN, entry 90001, programs SDNTK": where an entry is listed, for a flag's evidence. */
+function listing(e: WatchlistEntry): string {
+  return [
+    e.source && shortSource(e.source),
+    e.entityNumber && `entry ${e.entityNumber}`,
+    e.programs && `programs ${e.programs}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function shortSource(source: string): string {

@@ -181,6 +181,7 @@ export class WatchlistIndex {
   private generation = 0;
   /** The candidates of the last query (see candidates()). */
   private found: Int32Array = OUT;
+  private foundFrom = 0;
   // Memo of recent searches: shippers repeat across a file, consignees mostly do not. A few
   // entries compared by string equality cost less than hashing every name for a map, and a
   // large memo of consignees would only keep the garbage collector busy.
@@ -272,7 +273,7 @@ export class WatchlistIndex {
     const q = this.normaliser.normalise(name);
     if (q.tokens.length === 0) return [];
     const n = this.candidates(q);
-    return n === 0 ? [] : this.best(this.found, n, q, limit);
+    return n === 0 ? [] : this.best(this.found, this.foundFrom, n, q, limit);
   }
 
   /** The same scoring over every name, no index: the baseline the benchmark compares with. */
@@ -281,7 +282,7 @@ export class WatchlistIndex {
     if (q.tokens.length === 0) return [];
     const all: number[] = [];
     for (let i = 0; i < this.names.length; i++) all.push(i);
-    return this.best(all, all.length, q, limit);
+    return this.best(all, 0, all.length, q, limit);
   }
 
   /**
@@ -328,24 +329,39 @@ export class WatchlistIndex {
         must++;
         base += BLOCK_W[i]!;
       } else CHECK[checks++] = i;
+    // The candidates before the per-candidate check: stamped[from .. from + stampedLength).
     let stamped: Int32Array;
+    let from = 0;
     let stampedLength: number;
     if (must === 1) {
       stamped = BLOCK[m0]!.ids;
       stampedLength = stamped.length;
     } else if (must > 1) {
+      const pairs = this.pairs;
       const first = BLOCK[m0]!.tids;
+      stamped = OUT;
       stampedLength = -1;
       for (let i = m0 + 1; i < k && stampedLength !== 0; i++) {
         if (sum - BLOCK_W[i]! >= required) continue;
-        if (stampedLength < 0)
-          stampedLength = this.pairs.names(first, BLOCK[i]!.tids, this.stamp, this.nextGeneration(), 0);
-        else {
-          const n = this.pairs.names(first, BLOCK[i]!.tids, this.stamp, this.nextGeneration(), 1);
-          stampedLength = intersectSorted(this.pairs.found[0], stampedLength, this.pairs.found[1], n);
+        const n = pairs.names(
+          first,
+          BLOCK[i]!.tids,
+          this.stamp,
+          this.nextGeneration(),
+          stampedLength < 0 ? 0 : 1,
+        );
+        if (stampedLength < 0) {
+          stamped = pairs.list;
+          from = pairs.offset;
+          stampedLength = n;
+          continue;
         }
+        if (PAIRED.length < stampedLength)
+          PAIRED = new Int32Array(Math.max(stampedLength, PAIRED.length * 2));
+        stampedLength = intersectSorted(stamped, from, stampedLength, pairs.list, pairs.offset, n, PAIRED);
+        stamped = PAIRED;
+        from = 0;
       }
-      stamped = this.pairs.found[0];
     } else {
       // base -1: each candidate's weight so far is in hitWeight (several generators).
       base = -1;
@@ -368,6 +384,7 @@ export class WatchlistIndex {
     }
     if (checks === 0) {
       this.found = stamped;
+      this.foundFrom = from;
       return stampedLength;
     }
     // Mark the checked tokens' vocabulary ids (one bit per party token: two party tokens may
@@ -390,7 +407,7 @@ export class WatchlistIndex {
     }
     if (OUT.length < stampedLength) OUT = new Int32Array(Math.max(stampedLength, OUT.length * 2));
     let n = 0;
-    for (let s = 0; s < stampedLength; s++) {
+    for (let s = from; s < from + stampedLength; s++) {
       const id = stamped[s]!;
       let got = base >= 0 ? base : this.hitWeight[id]!;
       const from = this.nameTokStart[id]!;
@@ -407,6 +424,7 @@ export class WatchlistIndex {
       if (got >= required) OUT[n++] = id;
     }
     this.found = OUT;
+    this.foundFrom = 0;
     return n;
   }
 
@@ -474,10 +492,16 @@ export class WatchlistIndex {
     return result;
   }
 
-  /** The best match per entry among the first `n` of `ids`, best first. */
-  private best(ids: ArrayLike<number>, n: number, q: NormalisedName, limit: number): WatchlistMatch[] {
+  /** The best match per entry among ids[from .. from + n), best first. */
+  private best(
+    ids: ArrayLike<number>,
+    from: number,
+    n: number,
+    q: NormalisedName,
+    limit: number,
+  ): WatchlistMatch[] {
     const byEntry = new Map<number, WatchlistMatch>();
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < from + n; i++) {
       const n = this.names[ids[i]!]!;
       const similarity = this.normaliser.similarity(q, n.norm);
       if (similarity < this.threshold) continue;
@@ -520,17 +544,30 @@ const BLOCK_W = new Float64Array(MAX_NAME_TOKENS);
 const CHECK = new Int32Array(MAX_NAME_TOKENS);
 let STAMPED = new Int32Array(1024);
 let OUT = new Int32Array(1024);
+/** Names holding every must token so far (pair lists intersected). */
+let PAIRED = new Int32Array(1024);
 
-/** Ids in both ascending lists (a merge), written over the start of `a`; returns their number. */
-function intersectSorted(a: Int32Array, na: number, b: Int32Array, nb: number): number {
+/**
+ * Ids in both ascending lists a[ai .. ai + na) and b[bj .. bj + nb) (a merge), written to the
+ * start of `out` (which may be `a` itself when ai is 0); returns their number.
+ */
+function intersectSorted(
+  a: Int32Array,
+  ai: number,
+  na: number,
+  b: Int32Array,
+  bj: number,
+  nb: number,
+  out: Int32Array,
+): number {
   let n = 0;
-  let i = 0;
-  let j = 0;
-  while (i < na && j < nb) {
+  let i = ai;
+  let j = bj;
+  while (i < ai + na && j < bj + nb) {
     const x = a[i]!;
     const y = b[j]!;
     if (x === y) {
-      a[n++] = x;
+      out[n++] = x;
       i++;
       j++;
     } else if (x < y) i++;

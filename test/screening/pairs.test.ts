@@ -29,7 +29,7 @@ describe('token pair index', () => {
             const expected = names.flatMap((t, id) =>
               as.some((a) => t.includes(a)) && bs.some((b) => t.includes(b)) ? [id] : [],
             );
-            expect([...index.found[into].subarray(0, n)]).toEqual(expected);
+            expect([...index.list.subarray(index.offset, index.offset + n)]).toEqual(expected);
           }
         },
       ),
@@ -41,6 +41,6 @@ describe('token pair index', () => {
     const { tokens, starts } = flat([[4, 4, 7], [7], [4]]);
     const index = new TokenPairIndex(tokens, starts);
     const n = index.names(Int32Array.of(4), Int32Array.of(4), new Uint32Array(3), 1, 0);
-    expect([...index.found[0].subarray(0, n)]).toEqual([0, 2]);
+    expect([...index.list.subarray(index.offset, index.offset + n)]).toEqual([0, 2]);
   });
 });

@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import { HEADER, readText, row } from './helpers.js';
 
 describe('parcel CSV reader', () => {
@@ -59,6 +60,22 @@ describe('parcel CSV reader', () => {
     expect(bytes.includes(Buffer.from('é', 'utf8'))).toBe(false);
     const { consignments } = await readText(bytes);
     expect(consignments[0]?.consignee).toMatchObject({ name: 'José Núñez', city: 'Querétaro' });
+  });
+
+  it('folds tabs, runs and no-break spaces in text fields, and leaves single spaces alone', async () => {
+    const text = [
+      HEADER,
+      row({ ParcelID: 'P1', BuyerName: 'Ana  María\tLópez', GoodsDescription: 'Ceramic\u00a0mugs ' }),
+      row({ ParcelID: 'P2', BuyerName: 'Ana María López', GoodsDescription: 'Ceramic mugs' }),
+    ].join('\n');
+    // One chunk (messy text in it) and one line per chunk (a clean chunk for the second row).
+    for (const chunk of [text.length + 1, HEADER.length + 1]) {
+      const { consignments } = await processAll(bufferChunks(`${text}\n`, chunk), { fileName: 'x.csv' });
+      expect(consignments.map((c) => [c.consignee?.name, c.description])).toEqual([
+        ['Ana María López', 'Ceramic mugs'],
+        ['Ana María López', 'Ceramic mugs'],
+      ]);
+    }
   });
 
   it('keeps quoted fields with delimiters, quotes and line breaks inside', async () => {
