@@ -1,6 +1,7 @@
 import type { Consignment } from '../model/consignment.js';
 import { isVagueDescription, VAGUE_TERMS } from '../reference/vague-terms.js';
 import { hash53 } from '../intake/hash.js';
+import { memo } from '../validation/memo.js';
 import { findCasNumbers } from './cas.js';
 import { NameNormaliser } from './names.js';
 import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
@@ -130,6 +131,10 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   for (const term of [...VAGUE_TERMS, ...mis.vagueDescription.extraTerms])
     entries.push({ term, data: { kind: 'marker', marker: 'vague-word' } });
   const matcher = new TermMatcher<TermData>(entries, { minSplitLength: rules.text.minSplitLength });
+  // A manifest repeats its descriptions (a seller's products, item after item): their hits are
+  // remembered. The automaton's table is ~0.5 MB, and walking it for every parcel missed the
+  // processor caches more than the pass itself cost.
+  const scanDescription = memo((d: string) => matcher.scan(d), DESCRIPTION_MEMO);
   const suppressed = new Uint8Array(rules.termRules.length);
 
   const hsPrefixes = new HsPrefixTrie();
@@ -178,7 +183,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     let vagueWord = false;
 
     // Commodity terms, context exclusions and markers: one pass over the description.
-    const hits = matcher.scan(description);
+    const hits = scanDescription(description);
     if (hits.length > 0) {
       suppressed.fill(0);
       for (const h of hits) {
@@ -458,6 +463,9 @@ function listing(e: WatchlistEntry): string {
     .filter(Boolean)
     .join(', ');
 }
+
+/** Distinct descriptions whose term hits are remembered (the memo starts over when full). */
+const DESCRIPTION_MEMO = 4096;
 
 function shortSource(source: string): string {
   // "Specially Designated Nationals (SDN) - Treasury Department" → "SDN"

@@ -64,6 +64,28 @@ describe('screening result', () => {
   });
 });
 
+describe('repeated descriptions and parties', () => {
+  it('screen the same as the first time, whatever came in between (the memos change nothing)', () => {
+    const descriptions = [
+      'Llaveros GLOCK-SWITCH y municiones',
+      'Ceramic mugs',
+      'Gift',
+      'Aditivo para gasolina',
+    ];
+    const names = ['Rigoberto Quintero Barragan', 'Ana María López', 'QUINTERO, Rigo'];
+    const sample = (i: number) =>
+      parcel({
+        description: descriptions[i % descriptions.length]!,
+        consignee: { ...parcel().consignee!, name: names[i % names.length]! },
+      });
+    const shared = createScreener({ watchlist });
+    for (let i = 0; i < 60; i++) {
+      // A fresh screener has nothing remembered: its answer is the reference.
+      expect(shared.screen(sample(i))).toEqual(createScreener({ watchlist }).screen(sample(i)));
+    }
+  });
+});
+
 describe('firearms', () => {
   it('HS chapter 93 under a bland description', () => {
     const r = screen({ description: 'Steel parts, hunting', hsCodes: ['930320'] });
