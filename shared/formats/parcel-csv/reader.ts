@@ -74,23 +74,21 @@ export const parcelCsvReader: FormatReader = {
     let out: ReadItem[] = [];
     /** Feeds every complete line of `text` to the parser, yielding full batches; returns the unfinished rest. */
     function* feed(text: string): Generator<ReadItem[], string> {
-      // One split and one quote search per chunk, not a search per line: most chunks hold no
-      // quote at all, and their lines skip the quote-aware split.
-      const lines = text.split('\n');
+      // One quote search per chunk, not one per line: most chunks hold no quote at all, and
+      // their lines skip the quote-aware split. Lines are cut by indexOf (see splitPlain).
       const mayQuote = text.includes('"');
-      const last = lines.length - 1;
-      for (let i = 0; i < last; i++) {
-        const line = lines[i]!;
-        const end =
-          line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
+      let from = 0;
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', from)) {
+        const end = at > from && text.charCodeAt(at - 1) === 13 ? at - 1 : at;
         n += 1;
-        parser.line(end === line.length ? line : line.slice(0, end), n, out, mayQuote);
+        parser.line(text.slice(from, end), n, out, mayQuote);
+        from = at + 1;
         if (out.length >= BATCH) {
           yield out;
           out = [];
         }
       }
-      return lines[last]!;
+      return text.slice(from);
     }
     for await (const chunk of stream) {
       if (utf8) {
