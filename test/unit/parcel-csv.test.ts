@@ -103,6 +103,29 @@ describe('parcel CSV reader', () => {
     });
   });
 
+  it('names each item description of a parcel once, in order', async () => {
+    const items = ['Mugs', 'Plates', 'Mugs', 'Cups', 'Plates', 'Bowls', 'Cups'];
+    const text = [HEADER, ...items.map((d) => row({ ParcelID: 'P1', GoodsDescription: `"${d}"` }))].join(
+      '\n',
+    );
+    const { consignments } = await readText(text);
+    expect(consignments.map((c) => c.description)).toEqual(['Mugs; Plates; Cups; Bowls']);
+    expect(consignments[0]!.extra).toMatchObject({ items: 7 });
+  });
+
+  it('keeps the extra columns a file has (box, order reference, invoice, origin) with the parcel', async () => {
+    const text = [
+      `BoxID,${HEADER},Invoice,MadeIn`,
+      `B7,${row({ ParcelID: 'P1' })},INV-1,CN`,
+      `,${row({ ParcelID: 'P2' })},,`,
+    ].join('\n');
+    const { consignments } = await readText(text);
+    expect(consignments.map((c) => c.extra)).toEqual([
+      { items: 1, boxId: 'B7', invoiceNumber: 'INV-1', countryOfOrigin: 'CN' },
+      { items: 1 },
+    ]);
+  });
+
   it('counts a parcel that reappears later as a duplicate', async () => {
     const text = [HEADER, row({ ParcelID: 'P1' }), row({ ParcelID: 'P2' }), row({ ParcelID: 'P1' })].join(
       '\n',

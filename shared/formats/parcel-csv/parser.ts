@@ -26,6 +26,7 @@ interface Group {
  */
 export class CsvParcelParser {
   private layout: Layout | undefined;
+  private extras: Extras = [];
   private delimiter = ',';
   private pending: { text: string; line: number } | undefined;
   private group: Group | undefined;
@@ -85,6 +86,7 @@ export class CsvParcelParser {
     const layout = Object.fromEntries(Object.keys(COLUMN_SYNONYMS).map((c) => [c, -1])) as Layout;
     for (const [i, c] of mapped.entries()) if (c) layout[c] = i;
     this.layout = layout;
+    this.extras = EXTRA_COLUMNS.filter((c) => layout[c] >= 0).map((c) => [c, layout[c]] as const);
     for (const [i, h] of header.entries()) {
       if (!mapped[i] && h.trim())
         out.push({
@@ -104,7 +106,7 @@ export class CsvParcelParser {
 
   private flush(out: ReadItem[]): void {
     if (this.group && this.layout)
-      out.push({ type: 'record', record: toRecord(this.group.rows, this.layout) });
+      out.push({ type: 'record', record: toRecord(this.group.rows, this.layout, this.extras) });
     this.group = undefined;
   }
 }
@@ -153,11 +155,17 @@ function party(
 /** Extra fields kept as they are (`extra`), in this order. */
 const EXTRA_COLUMNS = ['boxId', 'referenceId', 'invoiceNumber', 'invoiceDate', 'countryOfOrigin'] as const;
 
-function toRecord(rows: Row[], ix: Layout): DraftRecord {
+/** The extra columns a file has, with their positions (resolved once per file). */
+type Extras = readonly (readonly [ExtraColumn, number])[];
+type ExtraColumn = (typeof EXTRA_COLUMNS)[number];
+
+function toRecord(rows: Row[], ix: Layout, extras: Extras): DraftRecord {
   const first = rows[0]!.fields;
   const line = rows[0]!.line;
   const issues: Issue[] = [];
   let description = '';
+  /** description.split('; '), kept once a second item row comes. */
+  let parts: string[] | undefined;
   const hsCodes: string[] = [];
   let value: number | null = null;
   let itemWeight = 0;
@@ -166,7 +174,13 @@ function toRecord(rows: Row[], ix: Layout): DraftRecord {
     const d = field(f, ix.description);
     if (d) {
       if (description === '') description = d;
-      else if (!description.split('; ').includes(d)) description = `${description}; ${d}`;
+      else {
+        parts ??= description.split('; ');
+        if (!parts.includes(d)) {
+          description = `${description}; ${d}`;
+          parts.push(...d.split('; '));
+        }
+      }
     }
     const hs = field(f, ix.hsCode);
     if (hs && !hsCodes.includes(hs)) hsCodes.push(hs);
@@ -192,8 +206,8 @@ function toRecord(rows: Row[], ix: Layout): DraftRecord {
   }
   const pieces = num(field(first, ix.pieces));
   const extra: Record<string, unknown> = { items: rows.length };
-  for (const c of EXTRA_COLUMNS) {
-    const v = field(first, ix[c]);
+  for (const [c, at] of extras) {
+    const v = field(first, at);
     if (v) extra[c] = v;
   }
   if (skus.length > 0) extra.skus = skus;
