@@ -104,6 +104,7 @@ export class NameNormaliser {
       }
       i++;
     }
+    if (n > 1024) WORDS.length = 0; // a hostile name's words are not kept for the next one
     // Bounded work on hostile input: a party name longer than MAX_NAME_TOKENS is screened on its start.
     if (tokens.length > MAX_NAME_TOKENS) {
       tokens.length = MAX_NAME_TOKENS;

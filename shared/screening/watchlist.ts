@@ -288,7 +288,7 @@ export class WatchlistIndex {
   /**
    * Ids of the names that hold enough of the party's tokens to possibly reach the threshold.
    * This runs for every party screened, so it works in scratch arrays and allocates nothing:
-   * the ids are the first `n` (returned) of `this.found`, valid until the next query.
+   * the `n` (returned) ids are this.found[foundFrom ..], valid until the next query.
    */
   private candidates(q: NormalisedName): number {
     const { tokens, weights } = q;

@@ -129,6 +129,14 @@ describe('name normalisation through the word cache', () => {
     );
   });
 
+  it('screens a hostile name of thousands of words on its first 24 tokens, and the next name as usual', () => {
+    const huge = Array.from({ length: 5000 }, (_, i) => `w${i}`).join(' ');
+    const n = normaliser.normalise(huge);
+    expect(n.tokens).toHaveLength(24);
+    expect(n.tokens[23]).toBe('w23');
+    expect(normaliser.normalise('Ana López')).toMatchObject(plainNormalise('Ana López'));
+  });
+
   it('stays right after its cache fills and starts over', () => {
     const fresh = new NameNormaliser(defaultRuleSet().deniedParty);
     const name = 'Química Industrial del Pacífico, S.A. de C.V.';
