@@ -1,21 +1,27 @@
 /**
- * Memoises a pure one-argument function of a string, with a bounded cache (cleared when full)
- * so hostile inputs with endless distinct values cannot grow memory. The last key is checked
- * first: consecutive rows of a manifest mostly repeat it (one AWB, one shipper country), and
- * comparing with it is cheaper than hashing a freshly sliced string for the map.
+ * Memoises a pure one-argument function of a string, with a bounded cache (replaced when full)
+ * so hostile inputs with endless distinct values cannot grow memory. The last two keys are
+ * checked first: consecutive rows of a manifest mostly repeat them (one AWB; a shipper country
+ * and a consignee country, in turn), and comparing with them is cheaper than hashing a freshly
+ * sliced string for the map.
  */
 export function memo<T>(fn: (key: string) => T, max = 10_000): (key: string) => T {
   let cache = new Map<string, T>();
   let lastKey: string | undefined;
   let lastValue: T;
+  let prevKey: string | undefined;
+  let prevValue: T;
   return (key: string) => {
     if (key === lastKey) return lastValue;
+    if (key === prevKey) return prevValue;
     let value = cache.get(key);
     if (value === undefined && !cache.has(key)) {
       if (cache.size >= max) cache = freshMap();
       value = fn(key);
       cache.set(ownString(key), value);
     }
+    prevKey = lastKey;
+    prevValue = lastValue;
     lastKey = key;
     lastValue = value as T;
     return value as T;

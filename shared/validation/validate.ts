@@ -84,6 +84,7 @@ export function validateRecord(
 }
 
 const NONE: readonly string[] = [];
+const NO_ISSUES = Object.freeze([]) as unknown as Issue[];
 
 /** An HS code without dots and spaces, or null when it is not 4 to 10 digits of a real chapter. */
 const hsCode = memo((item: string): string | null => {
@@ -118,13 +119,17 @@ function specialHandling(codes: string[] | null | undefined): string[] {
 
 /** Collects the errors and warnings of one record, each pinned to its field's line. */
 class RecordCheck {
-  readonly errors: Issue[];
-  readonly warnings: Issue[];
+  // Most records have no issue at all: they share one frozen empty list, and a list of their
+  // own is made at the first issue (two arrays fewer per record of a million-row file).
+  errors: Issue[] = NO_ISSUES;
+  warnings: Issue[] = NO_ISSUES;
   private readonly notCarried: readonly string[];
 
   constructor(private readonly record: DraftRecord) {
-    this.errors = record.issues.length ? record.issues.filter((i) => i.severity === 'error') : [];
-    this.warnings = record.issues.length ? record.issues.filter((i) => i.severity === 'warning') : [];
+    if (record.issues.length) {
+      this.errors = record.issues.filter((i) => i.severity === 'error');
+      this.warnings = record.issues.filter((i) => i.severity === 'warning');
+    }
     this.notCarried = record.notCarried ?? NONE;
   }
 
@@ -134,6 +139,7 @@ class RecordCheck {
   }
 
   err(code: IssueCode, field: string, message: string): void {
+    if (this.errors === NO_ISSUES) this.errors = [];
     this.errors.push(issue(code, this.at(field), message, { field }));
   }
 
@@ -168,6 +174,7 @@ class RecordCheck {
       if (!this.notCarried.includes('description'))
         this.err('MISSING_FIELD', 'description', 'cargo description is missing');
     } else if (vague(text)) {
+      if (this.warnings === NO_ISSUES) this.warnings = [];
       this.warnings.push(
         issue('VAGUE_DESCRIPTION', this.at('description'), `description "${text}" is too vague for customs`, {
           field: 'description',
