@@ -21,21 +21,31 @@ export class TokenPairIndex {
   /** Scratch outputs of names(), reused from query to query (screening is synchronous). */
   readonly found: [Int32Array, Int32Array] = [new Int32Array(256), new Int32Array(256)];
 
-  /** Name i holds the vocabulary ids tokens[starts[i] .. starts[i + 1]] (repeats allowed). */
-  constructor(tokens: Int32Array, starts: Int32Array) {
+  /**
+   * Name i holds the vocabulary ids tokens[starts[i] .. starts[i + 1]] (repeats allowed). A name
+   * of k distinct tokens makes k(k+1)/2 entries: a list needing more than `maxEntries` is
+   * refused (RangeError) rather than exhausting memory.
+   */
+  constructor(tokens: Int32Array, starts: Int32Array, maxEntries = MAX_PAIR_ENTRIES) {
     const names = starts.length - 1;
     const distinct: number[][] = [];
-    const keys = new Set<number>();
     let entries = 0;
     for (let i = 0; i < names; i++) {
       const d = [...new Set(tokens.subarray(starts[i]!, starts[i + 1]!))].sort((p, q) => p - q);
       distinct.push(d);
       entries += (d.length * (d.length + 1)) / 2;
+      if (entries > maxEntries)
+        throw new RangeError(
+          `the list's names hold more than ${maxEntries.toLocaleString('en')} token pairs (name ${i + 1} of ${names})`,
+        );
+    }
+    const keys = new Set<number>();
+    for (const d of distinct)
       for (let x = 0; x < d.length; x++)
         for (let y = x; y < d.length; y++) keys.add(d[x]! * 0x4000000 + d[y]!);
-    }
+    // At most two thirds full: probes stay short, and a CSL-sized list needs a few MB.
     let capacity = 16;
-    while (capacity < keys.size * 2) capacity *= 2;
+    while (capacity < keys.size * 1.5) capacity *= 2;
     this.mask = capacity - 1;
     this.table = new Int32Array(capacity * 4);
     for (let s = 0; s < capacity; s++) this.table[s * 4] = -1;
@@ -127,6 +137,12 @@ export class TokenPairIndex {
       }
   }
 }
+
+/**
+ * Token pairs a list may make: the real Consolidated Screening List makes ~300,000 (names of
+ * ~4 tokens); 8 million entries are ~32 MB of ids plus the table.
+ */
+export const MAX_PAIR_ENTRIES = 8_000_000;
 
 /** A 32-bit mix of the pair (murmur3's finaliser): vocabulary ids are small and dense. */
 function hash(a: number, b: number): number {

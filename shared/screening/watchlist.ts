@@ -239,7 +239,13 @@ export class WatchlistIndex {
     nameTokStart.push(nameTok.length);
     this.nameTok = Int32Array.from(nameTok);
     this.nameTokStart = Int32Array.from(nameTokStart);
-    this.pairs = new TokenPairIndex(this.nameTok, this.nameTokStart);
+    try {
+      this.pairs = new TokenPairIndex(this.nameTok, this.nameTokStart);
+    } catch (error) {
+      if (error instanceof RangeError)
+        throw new WatchlistFormatError(`watchlist too large to index: ${error.message}`);
+      throw error;
+    }
     this.coverage = NameNormaliser.minPartyCoverage(threshold);
   }
 

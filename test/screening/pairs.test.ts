@@ -43,4 +43,12 @@ describe('token pair index', () => {
     const n = index.names(Int32Array.of(4), Int32Array.of(4), new Uint32Array(3), 1, 0);
     expect([...index.list.subarray(index.offset, index.offset + n)]).toEqual([0, 2]);
   });
+
+  it('refuses a list whose names would make more token pairs than allowed, with a reason', () => {
+    const { tokens, starts } = flat([[1, 2, 3], Array.from({ length: 30 }, (_, i) => i)]);
+    expect(() => new TokenPairIndex(tokens, starts, 100)).toThrow(
+      /more than 100 token pairs \(name 2 of 2\)/,
+    );
+    expect(() => new TokenPairIndex(tokens, starts, 471)).not.toThrow();
+  });
 });
