@@ -1,9 +1,8 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { loadRuleSetFile, parseRuleSetText, defaultRuleSet, type RuleSet } from '../screening/rules.js';
-import { createScreener, type Screener } from '../screening/screen.js';
-import { settleAfterLoad } from '../screening/settle.js';
-import { loadWatchlistFile } from '../screening/load.js';
+import type { Screener } from '../screening/screen.js';
+import { loadWatchlistFile, screenerFor } from '../screening/load.js';
 import {
   MAX_WATCHLIST_BYTES,
   parseCslCsv,
@@ -85,7 +84,5 @@ export async function loadScreenerFromEnv(
   const rules = await loadRuleSet(env[RULES_ENV] || undefined, s3);
   const location = env[WATCHLIST_ENV];
   const watchlist = location ? await loadWatchlist(location, s3) : undefined;
-  const screener = createScreener({ rules, ...(watchlist ? { watchlist } : {}) });
-  if (watchlist) await settleAfterLoad();
-  return screener;
+  return screenerFor(rules, watchlist);
 }

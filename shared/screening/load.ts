@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { defaultRuleSet, loadRuleSetFile } from './rules.js';
+import { defaultRuleSet, loadRuleSetFile, type RuleSet } from './rules.js';
 import { createScreener, type Screener } from './screen.js';
 import { settleAfterLoad } from './settle.js';
 import { MAX_WATCHLIST_BYTES, parseCslCsv, WatchlistFormatError, type WatchlistEntry } from './watchlist.js';
@@ -22,6 +22,15 @@ export async function loadScreener(
 ): Promise<Screener> {
   const rules = options.rulesFile ? await loadRuleSetFile(options.rulesFile) : defaultRuleSet();
   const watchlist = options.watchlistFile ? await loadWatchlistFile(options.watchlistFile) : undefined;
+  return screenerFor(rules, watchlist);
+}
+
+/**
+ * The screener for a rule set and an optional denied-party list, as every loader builds it
+ * (local files here, S3 in shared/aws/screening-config.ts): after indexing a list it lets the
+ * collection that set off finish before records come (see settleAfterLoad).
+ */
+export async function screenerFor(rules: RuleSet, watchlist?: readonly WatchlistEntry[]): Promise<Screener> {
   const screener = createScreener({ rules, ...(watchlist ? { watchlist } : {}) });
   if (watchlist) await settleAfterLoad();
   return screener;

@@ -1,5 +1,10 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 
+/** A 'gc' performance entry: its detail says which collection ran. */
+interface GcEntry {
+  detail?: { kind?: number };
+}
+
 /**
  * Waits, at most `maxMs`, for the major garbage collection that building a large watchlist
  * index sets off, before the hot loop starts.
@@ -9,14 +14,9 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
  * is still marking, the first few hundred records are all still alive at the first scavenge,
  * and V8 pretenures every per-record site for the rest of the process: each record then goes to
  * the old generation, scavenges copy its parts, and the run takes twice as long and peaks at
- * ~260 MB instead of ~165 MB (measured: one run in four, 1,000,000 parcels with the 20,000-entry
- * list; none in 20 runs with this wait). A Lambda container or a CLI run pays it once.
+ * ~260 MB instead of ~165 MB (counted with 1,000,000 parcels and the 20,000-entry list: 6 runs
+ * in 36 without this wait, none in 39 with it). A Lambda container or a CLI run pays it once.
  */
-/** A 'gc' performance entry: its detail says which collection ran. */
-interface GcEntry {
-  detail?: { kind?: number };
-}
-
 export function settleAfterLoad(maxMs = 100): Promise<void> {
   return new Promise<void>((resolve) => {
     const observer = new PerformanceObserver((list) => {
