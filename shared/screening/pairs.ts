@@ -93,11 +93,7 @@ export class TokenPairIndex {
         if (slot < 0) continue;
         const from = this.table[slot * 4 + 2]!;
         const to = from + this.table[slot * 4 + 3]!;
-        if (out.length < n + to - from) {
-          const grown = new Int32Array(Math.max(n + to - from, out.length * 2));
-          grown.set(out.subarray(0, n));
-          out = this.found[into] = grown;
-        }
+        out = this.found[into] = withRoom(out, n + to - from, n);
         for (let k = from; k < to; k++) {
           const id = this.ids[k]!;
           if (stamp[id] === gen) continue;
@@ -136,6 +132,17 @@ export class TokenPairIndex {
         visit(slot);
       }
   }
+}
+
+/**
+ * `buf` when it holds `size` ids, else a larger one (at least doubled) with its first `keep` ids
+ * copied: the per-query scratch buffers grow to the largest query seen and are then reused.
+ */
+export function withRoom(buf: Int32Array, size: number, keep = 0): Int32Array {
+  if (buf.length >= size) return buf;
+  const grown = new Int32Array(Math.max(size, buf.length * 2));
+  if (keep > 0) grown.set(buf.subarray(0, keep));
+  return grown;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { MAX_NAME_TOKENS, NameNormaliser, type NameRules, type NormalisedName } from './names.js';
 import { freshMap, ownString } from '../validation/memo.js';
-import { TokenPairIndex } from './pairs.js';
+import { TokenPairIndex, withRoom } from './pairs.js';
 
 /**
  * Denied-party lists in the US Consolidated Screening List (CSL) CSV layout (trade.gov):
@@ -362,8 +362,7 @@ export class WatchlistIndex {
           stampedLength = n;
           continue;
         }
-        if (PAIRED.length < stampedLength)
-          PAIRED = new Int32Array(Math.max(stampedLength, PAIRED.length * 2));
+        PAIRED = withRoom(PAIRED, stampedLength);
         stampedLength = intersectSorted(stamped, from, stampedLength, pairs.list, pairs.offset, n, PAIRED);
         stamped = PAIRED;
         from = 0;
@@ -411,7 +410,7 @@ export class WatchlistIndex {
         this.tokenBits[tid]! |= 1 << c;
       }
     }
-    if (OUT.length < stampedLength) OUT = new Int32Array(Math.max(stampedLength, OUT.length * 2));
+    OUT = withRoom(OUT, stampedLength);
     let n = 0;
     for (let s = from; s < from + stampedLength; s++) {
       const id = stamped[s]!;
@@ -449,11 +448,7 @@ export class WatchlistIndex {
     for (let t = 0; t < lists; t++) {
       const list = BLOCK[t]!.ids;
       const w = BLOCK_W[t]!;
-      if (STAMPED.length < n + list.length) {
-        const grown = new Int32Array(Math.max(n + list.length, STAMPED.length * 2));
-        grown.set(STAMPED.subarray(0, n));
-        STAMPED = grown;
-      }
+      STAMPED = withRoom(STAMPED, n + list.length, n);
       for (let j = 0; j < list.length; j++) {
         const id = list[j]!;
         if (this.stamp[id] !== gen) {
@@ -548,10 +543,10 @@ const BLOCK: Posting[] = [];
 const BLOCK_W = new Float64Array(MAX_NAME_TOKENS);
 /** Positions in BLOCK of the tokens checked per candidate. */
 const CHECK = new Int32Array(MAX_NAME_TOKENS);
-let STAMPED = new Int32Array(1024);
-let OUT = new Int32Array(1024);
+let STAMPED: Int32Array = new Int32Array(1024);
+let OUT: Int32Array = new Int32Array(1024);
 /** Names holding every must token so far (pair lists intersected). */
-let PAIRED = new Int32Array(1024);
+let PAIRED: Int32Array = new Int32Array(1024);
 
 /**
  * Ids in both ascending lists a[ai .. ai + na) and b[bj .. bj + nb) (a merge), written to the
