@@ -17,6 +17,12 @@ export interface DraftRecord {
   issues: Issue[];
   /** Fields the format does not carry by design (e.g. FFM has no parties): not MISSING_FIELD. */
   notCarried?: string[];
+  /**
+   * The reader vouches that every text field of the draft is already folded: trimmed, with no
+   * white space but single interior spaces. Validation then skips its own folding (a regular
+   * expression test per field, an eighth of validating a parcel row).
+   */
+  folded?: boolean;
 }
 
 /** What a reader yields: records, and document-level issues (unknown segments, long lines …). */

@@ -41,6 +41,16 @@ export class HashSet53 {
     return this.insert(lo, hi);
   }
 
+  /**
+   * Adds each hash in order (`fresh[i]`: whether `keys[i]` was new). A probe of a table bigger
+   * than the CPU cache waits ~190 ns for memory; one tight loop over a batch of records lets
+   * the CPU wait for several probes at once instead of one per record between validations.
+   */
+  addAll(keys: readonly (readonly [number, number])[], fresh: boolean[]): void {
+    while ((this.count + keys.length) * 4 >= this.slots.length) this.grow();
+    for (let i = 0; i < keys.length; i++) fresh[i] = this.insert(keys[i]![0], keys[i]![1]);
+  }
+
   private insert(lo: number, hi: number): boolean {
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;

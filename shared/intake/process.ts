@@ -1,9 +1,9 @@
 import { consignmentRef, identityParts, type Consignment } from '../model/consignment.js';
 import { DocumentError, issue, type Issue } from '../model/issues.js';
-import type { DraftRecord, FormatId, ReadOptions } from '../formats/types.js';
+import type { DraftRecord, FormatId, ReadItem, ReadOptions } from '../formats/types.js';
 import { detectFormat } from '../formats/registry.js';
 import { DEFAULT_MAX_BYTES, limitBytes, peek } from '../formats/stream.js';
-import { validateRecord } from '../validation/validate.js';
+import { validateRecord, type Validated } from '../validation/validate.js';
 import { loadAirports } from '../reference/airports.js';
 import { HashSet53, hashParts } from './hash.js';
 
@@ -92,12 +92,7 @@ export class DocumentRun {
       this.format = reader.id;
       const seen = new HashSet53();
       for await (const chunk of reader.read(stream, this.options)) {
-        const items = Array.isArray(chunk) ? chunk : [chunk];
-        const out: Outcome[] = [];
-        for (const item of items) {
-          if (item.type === 'issue') this.note(item.issue);
-          else out.push(this.judge(item.record, source, seen));
-        }
+        const out = this.judge(Array.isArray(chunk) ? chunk : [chunk], source, seen);
         if (out.length > 0) yield out;
       }
       if (this.counts.received === 0 && !this.fatal)
@@ -108,13 +103,41 @@ export class DocumentRun {
     }
   }
 
+  /**
+   * Outcomes of a batch of read items, in their order. Validation runs first, then every
+   * identity of the batch goes through the duplicate table in one loop (HashSet53.addAll),
+   * then counts and issues are taken in record order.
+   */
   private judge(
-    record: DraftRecord,
+    items: readonly ReadItem[],
     source: { documentId?: string; file?: string },
     seen: HashSet53,
-  ): Outcome {
+  ): Outcome[] {
+    const results: (Validated | undefined)[] = [];
+    const keys: [number, number][] = [];
+    for (const item of items) {
+      const result = item.type === 'record' ? validateRecord(item.record, source) : undefined;
+      results.push(result);
+      if (result?.ok) keys.push(hashParts(identityParts(result.consignment)));
+    }
+    const fresh: boolean[] = [];
+    seen.addAll(keys, fresh);
+    const out: Outcome[] = [];
+    let k = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const result = results[i];
+      if (item.type === 'issue' || !result) {
+        if (item.type === 'issue') this.note(item.issue);
+        continue;
+      }
+      out.push(this.outcome(item.record, result, result.ok && fresh[k++] === true));
+    }
+    return out;
+  }
+
+  private outcome(record: DraftRecord, result: Validated, fresh: boolean): Outcome {
     this.counts.received += 1;
-    const result = validateRecord(record, source);
     for (const w of result.warnings) this.note(w);
     if (!result.ok) {
       this.counts.rejected += 1;
@@ -122,7 +145,7 @@ export class DocumentRun {
       return { type: 'rejected', line: record.line, errors: result.errors };
     }
     const c = result.consignment;
-    if (!seen.add(hashParts(identityParts(c)))) {
+    if (!fresh) {
       this.counts.duplicate += 1;
       const ref = consignmentRef(c);
       this.note(

@@ -124,8 +124,11 @@ class RecordCheck {
   errors: Issue[] = NO_ISSUES;
   warnings: Issue[] = NO_ISSUES;
   private readonly notCarried: readonly string[];
+  /** The reader already folded the text fields (DraftRecord.folded). */
+  private readonly folded: boolean;
 
   constructor(private readonly record: DraftRecord) {
+    this.folded = record.folded === true;
     if (record.issues.length) {
       this.errors = record.issues.filter((i) => i.severity === 'error');
       this.warnings = record.issues.filter((i) => i.severity === 'warning');
@@ -169,7 +172,7 @@ class RecordCheck {
 
   /** 7+1 requires a description; a vague one is a warning here (screening decides). */
   description(raw: string | null | undefined): string {
-    const text = raw ? squash(raw) : '';
+    const text = raw ? this.fold(raw) : '';
     if (!text) {
       if (!this.notCarried.includes('description'))
         this.err('MISSING_FIELD', 'description', 'cargo description is missing');
@@ -240,14 +243,25 @@ class RecordCheck {
           `${who} country "${party.countryCode}" is not an ISO 3166 country code`,
         );
     }
-    const name = clean(party.name);
-    const address = clean(party.address);
+    const name = this.clean(party.name);
+    const address = this.clean(party.address);
     if (required && !name && !this.notCarried.includes(`${who}.name`))
       this.err('MISSING_FIELD', `${who}.name`, `${who} name is missing`);
     if (required && !address && !this.notCarried.includes(`${who}.address`))
       this.err('MISSING_FIELD', `${who}.address`, `${who} address is missing`);
     if (!name) return null;
-    return { name, address, city: clean(party.city), postcode: clean(party.postcode), countryCode };
+    return { name, address, city: this.clean(party.city), postcode: this.clean(party.postcode), countryCode };
+  }
+
+  private fold(v: string): string {
+    return this.folded ? v : squash(v);
+  }
+
+  /** Folded, or null when nothing is left. */
+  private clean(v: string | null | undefined): string | null {
+    if (v == null) return null;
+    const t = this.fold(v);
+    return t === '' ? null : t;
   }
 
   /** HS codes: 4 to 10 digits (dots and spaces dropped), a real chapter (01–97, not 77). */
@@ -288,12 +302,6 @@ class RecordCheck {
     }
     return { amount: value.amount, currency };
   }
-}
-
-function clean(v: string | null | undefined): string | null {
-  if (v == null) return null;
-  const t = squash(v);
-  return t === '' ? null : t;
 }
 
 /** Exactly the strings `replace(/\s+/g, ' ').trim()` changes: a white space other than a single

@@ -2,6 +2,10 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
+import { parcelCsvReader } from '../../shared/formats/parcel-csv/reader.js';
+import type { DraftRecord } from '../../shared/formats/types.js';
+import { validateRecord } from '../../shared/validation/validate.js';
+import { loadAirports } from '../../shared/reference/airports.js';
 import { HEADER, row } from '../unit/helpers.js';
 
 /**
@@ -75,5 +79,65 @@ describe('parcel CSV reader, chunked', () => {
     expect(whole.consignments[0]!.description).toBe('Café – tazas');
     for (const chunk of [1, 2, 3, 5, 8, 13])
       expect(await read(bytes, chunk), `chunk ${chunk}`).toEqual(whole);
+  });
+});
+
+describe('parcel CSV reader, folded records', () => {
+  // Text with every kind of white space validation folds, in any position.
+  const spacey = fc
+    .array(
+      fc.constantFrom('a', 'Ñ', 'z', ' ', '  ', '\t', '\u00a0', '\u2003', '\u3000', '\ufeff', '\u000b'),
+      {
+        maxLength: 8,
+      },
+    )
+    .map((parts) => parts.join(''));
+
+  async function records(text: string): Promise<DraftRecord[]> {
+    const out: DraftRecord[] = [];
+    for await (const batch of parcelCsvReader.read(bufferChunks(text, 64), {}))
+      for (const item of [batch].flat()) if (item.type === 'record') out.push(item.record);
+    return out;
+  }
+
+  it('validates a record the reader vouches for exactly as when validation folds it itself', async () => {
+    await loadAirports();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(spacey, spacey, spacey), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(',', ';', '\t'),
+        async (cells, delimiter) => {
+          const lines = cells.map(([buyer, street, description], i) =>
+            row({
+              ParcelID: `P${i >> 1}`,
+              BuyerName: `Ana${buyer}`,
+              BuyerStreet: street,
+              GoodsDescription: `x${description}`,
+            })
+              .split(',')
+              .map((v) => v.replaceAll(delimiter, ''))
+              .join(delimiter),
+          );
+          const text = `${HEADER.split(',').join(delimiter)}\n${lines.join('\n')}\n`;
+          for (const record of await records(text))
+            expect(validateRecord(record, {})).toEqual(validateRecord({ ...record, folded: false }, {}));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('vouches only for records whose lines hold nothing to fold', async () => {
+    const text = [
+      HEADER,
+      row({ ParcelID: 'P1' }),
+      row({ ParcelID: 'P2', BuyerName: 'Ana  López' }),
+      row({ ParcelID: 'P3', GoodsDescription: 'Mugs\u00a0' }),
+      row({ ParcelID: 'P4', GoodsDescription: 'Mugs' }),
+      row({ ParcelID: 'P4', GoodsDescription: 'Plates\tand cups' }),
+    ].join('\n');
+    expect((await records(text)).map((r) => r.folded === true)).toEqual([true, false, false, false]);
+    const tabbed = [HEADER, row()].map((l) => l.replaceAll(',', '\t')).join('\n');
+    expect((await records(tabbed)).map((r) => r.folded === true)).toEqual([true]);
   });
 });

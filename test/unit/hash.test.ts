@@ -22,6 +22,26 @@ describe('duplicate detection set', () => {
     );
   });
 
+  it('adds a batch as adding its hashes one by one would', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 700 }), { maxLength: 12 }),
+        (batches) => {
+          const batched = new HashSet53();
+          const single = new HashSet53();
+          for (const batch of batches) {
+            const keys = batch.map((n) => hashParts([String(n)]));
+            const fresh: boolean[] = [];
+            batched.addAll(keys, fresh);
+            expect(fresh).toEqual(keys.map((k) => single.add(k)));
+          }
+          expect(batched.size).toBe(single.size);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('keeps part boundaries apart', () => {
     expect(hashParts(['ab', 'c'])).not.toEqual(hashParts(['a', 'bc']));
     expect(hashParts(['P1', null])).toEqual(hashParts(['P1', '']));

@@ -17,6 +17,21 @@ interface Row {
 interface Group {
   key: string;
   rows: Row[];
+  /** Every row's text held no white space but single spaces (see unfoldedSpace). */
+  folded: boolean;
+}
+
+/**
+ * White space that validation would fold: any but the plain space (and but the delimiter, for
+ * tab-separated files), or two spaces in a row. A line without any has only folded fields once
+ * `field` trims their ends, so its record is marked `folded` and validation skips folding it
+ * field by field: one test per line (~220 ns) instead of one per text field (~50 ns each).
+ */
+function unfoldedSpace(delimiter: string): RegExp {
+  const tab = delimiter === '\t' ? '' : '\\t';
+  return new RegExp(
+    `[${tab}\\n\\v\\f\\r\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]| {2}`,
+  );
 }
 
 /**
@@ -28,6 +43,7 @@ export class CsvParcelParser {
   private layout: Layout | undefined;
   private extras: Extras = [];
   private delimiter = ',';
+  private unfolded = unfoldedSpace(',');
   private pending: { text: string; line: number } | undefined;
   private group: Group | undefined;
 
@@ -57,12 +73,14 @@ export class CsvParcelParser {
     const { fields } = split;
     // Rows of one parcel are consecutive; a new parcel id (or none) starts a new record.
     const key = field(fields, this.layout.parcelId) ?? `#${line}`;
+    const folded = !this.unfolded.test(text);
     if (this.group && this.group.key === key) {
       this.group.rows.push({ fields, line });
+      this.group.folded &&= folded;
       return;
     }
     this.flush(out);
-    this.group = { key, rows: [{ fields, line }] };
+    this.group = { key, rows: [{ fields, line }], folded };
   }
 
   end(out: ReadItem[]): void {
@@ -81,6 +99,7 @@ export class CsvParcelParser {
 
   private header(text: string, line: number, out: ReadItem[]): void {
     this.delimiter = sniffDelimiter(text) ?? ',';
+    this.unfolded = unfoldedSpace(this.delimiter);
     const header = splitRecord(text, this.delimiter).fields;
     const mapped = mapHeader(header, this.profile);
     const layout = Object.fromEntries(Object.keys(COLUMN_SYNONYMS).map((c) => [c, -1])) as Layout;
@@ -106,7 +125,10 @@ export class CsvParcelParser {
 
   private flush(out: ReadItem[]): void {
     if (this.group && this.layout)
-      out.push({ type: 'record', record: toRecord(this.group.rows, this.layout, this.extras) });
+      out.push({
+        type: 'record',
+        record: toRecord(this.group.rows, this.layout, this.extras, this.group.folded),
+      });
     this.group = undefined;
   }
 }
@@ -159,12 +181,17 @@ const EXTRA_COLUMNS = ['boxId', 'referenceId', 'invoiceNumber', 'invoiceDate', '
 type Extras = readonly (readonly [ExtraColumn, number])[];
 type ExtraColumn = (typeof EXTRA_COLUMNS)[number];
 
-function toRecord(rows: Row[], ix: Layout, extras: Extras): DraftRecord {
+/** `text.split('; ')`, without the split call for the usual text that holds no '; '. */
+function itemParts(text: string): string[] {
+  return text.includes('; ') ? text.split('; ') : [text];
+}
+
+function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): DraftRecord {
   const first = rows[0]!.fields;
   const line = rows[0]!.line;
   const issues: Issue[] = [];
   let description = '';
-  /** description.split('; '), kept once a second item row comes. */
+  /** description.split('; '), made once a second, different item description comes. */
   let parts: string[] | undefined;
   const hsCodes: string[] = [];
   let value: number | null = null;
@@ -174,11 +201,11 @@ function toRecord(rows: Row[], ix: Layout, extras: Extras): DraftRecord {
     const d = field(f, ix.description);
     if (d) {
       if (description === '') description = d;
-      else {
-        parts ??= description.split('; ');
+      else if (d !== description || d.includes('; ')) {
+        parts ??= itemParts(description);
         if (!parts.includes(d)) {
           description = `${description}; ${d}`;
-          parts.push(...d.split('; '));
+          parts.push(...itemParts(d));
         }
       }
     }
@@ -240,5 +267,5 @@ function toRecord(rows: Row[], ix: Layout, extras: Extras): DraftRecord {
     specialHandling: [],
     extra,
   };
-  return { draft, line, issues };
+  return { draft, line, issues, folded };
 }
