@@ -93,6 +93,20 @@ const hsCode = memo((item: string): string | null => {
   return /^\d{4,10}$/.test(code) && chapter >= 1 && chapter <= 97 && chapter !== 77 ? code : null;
 });
 
+/**
+ * Whether the code is already in canonical form: 4 to 10 digits and nothing else, of a real
+ * chapter. Most codes are, and this check costs less than the memo's hash lookup.
+ */
+function plainHsCode(item: string): boolean {
+  if (typeof item !== 'string' || item.length < 4 || item.length > 10) return false;
+  for (let i = 0; i < item.length; i++) {
+    const c = item.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const chapter = (item.charCodeAt(0) - 48) * 10 + item.charCodeAt(1) - 48;
+  return chapter >= 1 && chapter <= 97 && chapter !== 77;
+}
+
 function sourceRef(source: { documentId?: string; file?: string }, line: number): Consignment['source'] {
   const ref: Consignment['source'] = { line };
   if (source.documentId !== undefined) ref.documentId = source.documentId;
@@ -269,7 +283,7 @@ class RecordCheck {
     const out: string[] = [];
     if (!raw || raw.length === 0) return out;
     for (const item of raw) {
-      const code = hsCode(String(item));
+      const code = plainHsCode(item) ? item : hsCode(String(item));
       if (code === null)
         this.err(
           'INVALID_HS_CODE',

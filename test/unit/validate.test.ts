@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DraftRecord } from '../../shared/formats/types.js';
 import type { ConsignmentDraft } from '../../shared/model/consignment.js';
@@ -161,6 +162,27 @@ describe('validation of a record', () => {
     expect(codes(validateRecord(record(draft({ hsCodes: ['7712'] })), {}))).toEqual(['INVALID_HS_CODE']);
     const dotted = validateRecord(record(draft({ hsCodes: ['9303.20', '930320'] })), {});
     expect(dotted.ok && dotted.consignment.hsCodes).toEqual(['930320']);
+  });
+
+  it('accepts exactly the HS codes of 4 to 10 digits (dots and spaces dropped) of chapters 01–97 but 77', () => {
+    const reference = (item: string): string | null => {
+      const code = item.replace(/[\s.]/g, '');
+      const chapter = Number(code.slice(0, 2));
+      return /^\d{4,10}$/.test(code) && chapter >= 1 && chapter <= 97 && chapter !== 77 ? code : null;
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('0', '1', '3', '7', '9', '.', ' ', 'a', '٣'), { maxLength: 12 }),
+        (chars) => {
+          const item = chars.join('');
+          const r = validateRecord(record(draft({ hsCodes: [item] })), {});
+          const expected = reference(item);
+          if (expected === null) expect(codes(r)).toEqual(['INVALID_HS_CODE']);
+          else expect(r.ok && r.consignment.hsCodes).toEqual([expected]);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('warns about vague descriptions without rejecting', () => {
