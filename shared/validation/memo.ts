@@ -3,7 +3,9 @@
  * so hostile inputs with endless distinct values cannot grow memory. The last two keys are
  * checked first: consecutive rows of a manifest mostly repeat them (one AWB; a shipper country
  * and a consignee country, in turn), and comparing with them is cheaper than hashing a freshly
- * sliced string for the map.
+ * sliced string for the map. Then a small direct-mapped table, indexed by the key's length and
+ * three of its characters: a few dozen values in turn (descriptions, HS codes) are found
+ * there by one comparison, where the map would first hash the whole fresh string (~150 ns).
  */
 export function memo<T>(fn: (key: string) => T, max = 10_000): (key: string) => T {
   let cache = new Map<string, T>();
@@ -11,14 +13,28 @@ export function memo<T>(fn: (key: string) => T, max = 10_000): (key: string) => 
   let lastValue: T;
   let prevKey: string | undefined;
   let prevValue: T;
+  const keys: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
+  const values: (T | undefined)[] = new Array<T | undefined>(RECENT_SLOTS).fill(undefined);
   return (key: string) => {
     if (key === lastKey) return lastValue;
     if (key === prevKey) return prevValue;
-    let value = cache.get(key);
-    if (value === undefined && !cache.has(key)) {
-      if (cache.size >= max) cache = freshMap();
-      value = fn(key);
-      cache.set(ownString(key), value);
+    const n = key.length;
+    const slot =
+      n === 0
+        ? 0
+        : (n * 37 + key.charCodeAt(0) * 11 + key.charCodeAt(n >> 1) * 5 + key.charCodeAt(n - 1)) &
+          (RECENT_SLOTS - 1);
+    let value: T | undefined;
+    if (keys[slot] === key) value = values[slot];
+    else {
+      value = cache.get(key);
+      if (value === undefined && !cache.has(key)) {
+        if (cache.size >= max) cache = freshMap();
+        value = fn(key);
+        cache.set(ownString(key), value);
+      }
+      keys[slot] = ownString(key);
+      values[slot] = value;
     }
     prevKey = lastKey;
     prevValue = lastValue;
@@ -27,6 +43,9 @@ export function memo<T>(fn: (key: string) => T, max = 10_000): (key: string) => 
     return value as T;
   };
 }
+
+/** Slots of memo's direct-mapped table (a power of two). */
+const RECENT_SLOTS = 256;
 
 /**
  * A copy of a string that does not keep its source alive. A value cut from a decoded chunk of a

@@ -20,6 +20,24 @@ describe('memo', () => {
     );
   });
 
+  it('answers as the function does for many keys sharing slots of its direct-mapped table', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 5 }), { minLength: 1, maxLength: 400 }),
+        fc.array(fc.nat(), { maxLength: 2000 }),
+        fc.integer({ min: 1, max: 50 }),
+        (pool, picks, max) => {
+          const f = memo((k: string) => `${k.length}:${k}`, max);
+          for (const i of picks) {
+            const k = pool[i % pool.length]!;
+            expect(f(k)).toBe(`${k.length}:${k}`);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('stays right when its cache fills and starts over', () => {
     const f = memo((k: string) => k.toUpperCase(), 3);
     const keys = ['a', 'b', 'c', 'd', 'e', 'a', 'b', 'e', 'a', 'f', 'b'];

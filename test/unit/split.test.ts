@@ -9,8 +9,12 @@ describe('CSV field splitting', () => {
       .array(fc.oneof(fc.string(), fc.constantFrom(...delimiters)), { maxLength: 30 })
       .map((p) => p.join(''));
     fc.assert(
-      fc.property(text, fc.constantFrom(...delimiters), (t, d) => {
+      fc.property(text, fc.constantFrom(...delimiters), fc.nat(12), (t, d, expected) => {
         expect(splitPlain(t, d)).toEqual(t.split(d));
+        // Sized for another field count than the line has: still exactly the line's fields.
+        const sized = splitPlain(t, d, expected);
+        expect(sized).toEqual(t.split(d));
+        expect(sized.length).toBe(t.split(d).length);
         expect(splitRecord(t.replaceAll('"', ''), d)).toEqual({
           fields: t.replaceAll('"', '').split(d),
           open: false,

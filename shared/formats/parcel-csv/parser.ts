@@ -44,6 +44,8 @@ export class CsvParcelParser {
   private extras: Extras = [];
   private delimiter = ',';
   private unfolded = unfoldedSpace(',');
+  /** Fields in the header: the usual count of a row's fields. */
+  private width = 0;
   private pending: { text: string; line: number } | undefined;
   private group: Group | undefined;
 
@@ -65,7 +67,7 @@ export class CsvParcelParser {
       return;
     }
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
-    const split = splitRecord(text, this.delimiter, quoted);
+    const split = splitRecord(text, this.delimiter, quoted, this.width);
     if (split.open) {
       this.pending = { text, line };
       return;
@@ -101,6 +103,7 @@ export class CsvParcelParser {
     this.delimiter = sniffDelimiter(text) ?? ',';
     this.unfolded = unfoldedSpace(this.delimiter);
     const header = splitRecord(text, this.delimiter).fields;
+    this.width = header.length;
     const mapped = mapHeader(header, this.profile);
     const layout = Object.fromEntries(Object.keys(COLUMN_SYNONYMS).map((c) => [c, -1])) as Layout;
     for (const [i, c] of mapped.entries()) if (c) layout[c] = i;
