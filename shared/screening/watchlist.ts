@@ -1,5 +1,5 @@
 import { MAX_NAME_TOKENS, NameNormaliser, type NameRules, type NormalisedName } from './names.js';
-import { freshMap, ownString } from '../validation/memo.js';
+import { freshMap } from '../validation/memo.js';
 import { TokenPairIndex, withRoom } from './pairs.js';
 
 /**
@@ -267,7 +267,9 @@ export class WatchlistIndex {
       this.recentUsed[this.hand] = 0;
       this.hand = (this.hand + 1) % RECENT;
     }
-    this.recentName[this.hand] = ownString(name);
+    // The name as given, not a copy (~150 ns each, a one-off consignee's every time): a name cut
+    // from a decoded chunk keeps that chunk alive only while it is among the last RECENT.
+    this.recentName[this.hand] = name;
     this.recentLimit[this.hand] = limit;
     this.recentResult[this.hand] = result;
     this.hand = (this.hand + 1) % RECENT;
