@@ -27,13 +27,14 @@ export function memo<T>(fn: (key: string) => T, max = 10_000): (key: string) => 
     let value: T | undefined;
     if (keys[slot] === key) value = values[slot];
     else {
+      const own = ownString(key);
       value = cache.get(key);
       if (value === undefined && !cache.has(key)) {
         if (cache.size >= max) cache = freshMap();
         value = fn(key);
-        cache.set(ownString(key), value);
+        cache.set(own, value);
       }
-      keys[slot] = ownString(key);
+      keys[slot] = own;
       values[slot] = value;
     }
     prevKey = lastKey;
