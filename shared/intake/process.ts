@@ -126,11 +126,11 @@ export class DocumentRun {
     let k = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      const result = results[i];
-      if (item.type === 'issue' || !result) {
-        if (item.type === 'issue') this.note(item.issue);
+      if (item.type === 'issue') {
+        this.note(item.issue);
         continue;
       }
+      const result = results[i]!;
       out.push(this.outcome(item.record, result, result.ok && fresh[k++] === true));
     }
     return out;

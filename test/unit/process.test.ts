@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bufferChunks, processAll } from '../../shared/intake/process.js';
+import { bufferChunks, DocumentRun, processAll } from '../../shared/intake/process.js';
 import { HEADER, readText, row } from './helpers.js';
 
 describe('document processing', () => {
@@ -52,6 +52,41 @@ describe('document processing', () => {
       status: 'rejected',
       errors: [expect.objectContaining({ code: 'PARSE_ERROR' })],
     });
+  });
+
+  it('takes outcomes, duplicates and issues in record order within and across batches', async () => {
+    // 300 parcels (several reader batches): every 7th repeats the third before it, every 5th has a
+    // vague description (a warning), every 11th a zero weight (an error).
+    const lines = [HEADER];
+    const expected: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const line = lines.length + 1;
+      const id = i % 7 === 6 ? `P${i - 3}` : `P${i}`;
+      const vague = i % 5 === 0;
+      const zero = i % 11 === 0;
+      lines.push(
+        row({ ParcelID: id, GoodsDescription: vague ? 'gift' : `Mugs ${i}`, TotalWeight: zero ? '0' : '1' }),
+      );
+      if (vague) expected.push(`VAGUE_DESCRIPTION@${line}`);
+      if (zero) expected.push(`INVALID_WEIGHT@${line}`);
+      else if (i % 7 === 6 && (i - 3) % 11 !== 0) expected.push(`DUPLICATE_RECORD@${line}`);
+    }
+    const run = new DocumentRun(bufferChunks(lines.join('\n'), 333));
+    const outcomes: string[] = [];
+    for await (const o of run.outcomes())
+      outcomes.push(o.type === 'accepted' ? o.consignment.parcelId! : o.type);
+    const { counts, errors, warnings } = run.summary();
+    expect(counts.received).toBe(300);
+    expect(counts.received).toBe(counts.accepted + counts.rejected + counts.duplicate);
+    const seen = [...errors, ...warnings].sort((a, b) => a.line - b.line || a.code.localeCompare(b.code));
+    for (const list of [errors, warnings])
+      expect(list.map((i) => i.line)).toEqual(list.map((i) => i.line).sort((a, b) => a - b));
+    const byLine = (x: string) => Number(x.split('@')[1]);
+    expect(seen.map((i) => `${i.code}@${i.line}`)).toEqual(
+      expected.sort((a, b) => byLine(a) - byLine(b) || a.localeCompare(b)),
+    );
+    expect(outcomes.slice(5, 8)).toEqual(['P5', 'duplicate', 'P7']);
+    expect(outcomes[0]).toBe('rejected');
   });
 
   it('bounds the error list and counts what it left out', async () => {
