@@ -108,13 +108,19 @@ export class TokenPairIndex {
     return n;
   }
 
+  /** The slot of the pair (x, y), either order; -1 when no name holds both. */
   private find(x: number, y: number): number {
-    const a = x < y ? x : y;
-    const b = x < y ? y : x;
-    for (let slot = hash(a, b) & this.mask; ; slot = (slot + 1) & this.mask) {
+    const slot = x < y ? this.probe(x, y) : this.probe(y, x);
+    return this.table[slot * 4] === -1 ? -1 : slot;
+  }
+
+  /** The slot holding the pair (a, b), a ≤ b, or else the free slot where it belongs. */
+  private probe(a: number, b: number): number {
+    let slot = hash(a, b) & this.mask;
+    for (;;) {
       const k = this.table[slot * 4]!;
-      if (k === -1) return -1;
-      if (k === a && this.table[slot * 4 + 1] === b) return slot;
+      if (k === -1 || (k === a && this.table[slot * 4 + 1] === b)) return slot;
+      slot = (slot + 1) & this.mask;
     }
   }
 
@@ -122,13 +128,9 @@ export class TokenPairIndex {
   private eachPair(distinct: number[], visit: (slot: number) => void): void {
     for (let i = 0; i < distinct.length; i++)
       for (let j = i; j < distinct.length; j++) {
-        const a = distinct[i]!;
-        const b = distinct[j]!;
-        let slot = hash(a, b) & this.mask;
-        while (this.table[slot * 4] !== -1 && !(this.table[slot * 4] === a && this.table[slot * 4 + 1] === b))
-          slot = (slot + 1) & this.mask;
-        this.table[slot * 4] = a;
-        this.table[slot * 4 + 1] = b;
+        const slot = this.probe(distinct[i]!, distinct[j]!);
+        this.table[slot * 4] = distinct[i]!;
+        this.table[slot * 4 + 1] = distinct[j]!;
         visit(slot);
       }
   }
