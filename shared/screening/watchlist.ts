@@ -417,10 +417,10 @@ export class WatchlistIndex {
     for (let s = from; s < from + stampedLength; s++) {
       const id = stamped[s]!;
       let got = base >= 0 ? base : this.hitWeight[id]!;
-      const from = this.nameTokStart[id]!;
-      const to = this.nameTokStart[id + 1]!;
+      const tokFrom = this.nameTokStart[id]!;
+      const tokTo = this.nameTokStart[id + 1]!;
       for (let c = 0; c < checks && got < required; c++) {
-        for (let t = from; t < to; t++) {
+        for (let t = tokFrom; t < tokTo; t++) {
           const tid = this.nameTok[t]!;
           if (this.tokenMark[tid] === m && (this.tokenBits[tid]! & (1 << c)) !== 0) {
             got += BLOCK_W[CHECK[c]!]!;
@@ -505,12 +505,17 @@ export class WatchlistIndex {
   ): WatchlistMatch[] {
     const byEntry = new Map<number, WatchlistMatch>();
     for (let i = from; i < from + n; i++) {
-      const n = this.names[ids[i]!]!;
-      const similarity = this.normaliser.similarity(q, n.norm);
+      const listed = this.names[ids[i]!]!;
+      const similarity = this.normaliser.similarity(q, listed.norm);
       if (similarity < this.threshold) continue;
-      const prev = byEntry.get(n.entry);
+      const prev = byEntry.get(listed.entry);
       if (!prev || similarity > prev.similarity)
-        byEntry.set(n.entry, { entry: this.entries[n.entry]!, listedName: n.name, alt: n.alt, similarity });
+        byEntry.set(listed.entry, {
+          entry: this.entries[listed.entry]!,
+          listedName: listed.name,
+          alt: listed.alt,
+          similarity,
+        });
     }
     return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
   }
