@@ -121,7 +121,7 @@ export const parcelCsvReader: FormatReader = {
         if (carry.length > MAX_RECORD_CHARS) throw tooLong();
       }
     }
-    carry += utf8 ? (carryBytes?.toString('utf8') ?? '') : decoder.end();
+    carry += utf8 ? (carryBytes ? lines.decode(carryBytes) : '') : decoder.end();
     if (carry.length > 0) parser.line(carry.endsWith('\r') ? carry.slice(0, -1) : carry, n + 1, out);
     parser.end(out);
     if (out.length > 0) yield out;
