@@ -35,12 +35,6 @@ export class HashSet53 {
     return this.count;
   }
 
-  /** Adds the hash; false when it was already there. */
-  add([lo, hi]: [number, number]): boolean {
-    if (this.count * 4 >= this.slots.length) this.grow();
-    return this.insert(lo, hi);
-  }
-
   /**
    * Adds each hash in order (`fresh[i]`: whether `keys[i]` was new). A probe of a table bigger
    * than the CPU cache waits ~190 ns for memory; one tight loop over a batch of records lets
