@@ -194,7 +194,7 @@ function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): Dra
   const line = rows[0]!.line;
   const issues: Issue[] = [];
   let description = '';
-  /** description.split('; '), made once a second, different item description comes. */
+  /** description.split('; '), made once a second item description comes. */
   let parts: string[] | undefined;
   const hsCodes: string[] = [];
   let value: number | null = null;
@@ -204,7 +204,7 @@ function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): Dra
     const d = field(f, ix.description);
     if (d) {
       if (description === '') description = d;
-      else if (d !== description || d.includes('; ')) {
+      else {
         parts ??= itemParts(description);
         if (!parts.includes(d)) {
           description = `${description}; ${d}`;
