@@ -1,5 +1,5 @@
 import { foldsToSeparator, foldText } from './text.js';
-import { ownString } from '../validation/memo.js';
+import { FNV1A_EMPTY, fnv1aStep, StringCache } from './string-cache.js';
 
 /**
  * Party-name normalisation and similarity for denied-party screening, after the practice of
@@ -39,13 +39,9 @@ export class NameNormaliser {
   private readonly suffixes = new Map<string, string[][]>();
   private readonly stop: Set<string>;
   private readonly weak: Set<string>;
-  // Word cache: open addressing over the words as written, by FNV-1a hash.
-  private readonly wordText: (string | undefined)[] = new Array<string | undefined>(WORD_SLOTS).fill(
-    undefined,
-  );
-  private readonly wordHash = new Int32Array(WORD_SLOTS);
-  private readonly wordInfo: (Word | undefined)[] = new Array<Word | undefined>(WORD_SLOTS).fill(undefined);
-  private wordCount = 0;
+  /** The words as written → their fold, class and weight (this.wordInfo[id]). */
+  private readonly words = new StringCache(WORD_SLOTS);
+  private readonly wordInfo: Word[] = [];
 
   constructor(readonly rules: NameRules) {
     for (const raw of rules.legalSuffixes) {
@@ -73,12 +69,13 @@ export class NameNormaliser {
         continue;
       }
       const start = i;
-      let h = 0x811c9dc5;
+      let h = FNV1A_EMPTY;
       do {
-        h = Math.imul(h ^ c, 0x01000193);
+        h = fnv1aStep(h, c);
         c = text.charCodeAt(++i);
       } while (i < text.length && !foldsToSeparator(c));
-      WORDS[n++] = this.word(text, start, i, h);
+      const id = this.words.get(text, start, i, h);
+      WORDS[n++] = id >= 0 ? this.wordInfo[id]! : this.word(text, start, i, h);
     }
     const tokens: string[] = [];
     const weights: number[] = [];
@@ -113,38 +110,20 @@ export class NameNormaliser {
     return new Normalised(tokens, weights);
   }
 
-  /** The cached fold of text[start, end) (a word: no separator inside), whose FNV-1a hash is `h`. */
+  /** Folds and classifies the word text[start, end) (no separator inside; FNV-1a hash `h`), and caches it. */
   private word(text: string, start: number, end: number, h: number): Word {
-    const length = end - start;
-    let slot = h & WORD_SLOTS_MASK;
-    for (let raw = this.wordText[slot]; raw !== undefined; raw = this.wordText[slot]) {
-      if (this.wordHash[slot] === h && raw.length === length) {
-        let k = 0;
-        while (k < length && raw.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-        if (k === length) return this.wordInfo[slot]!;
-      }
-      slot = (slot + 1) & WORD_SLOTS_MASK;
-    }
-    // Bounded memory whatever the input: a full cache starts over (cleared in place, so that no
-    // dead table keeps its words alive; see freshMap in shared/validation/memo.ts).
-    if (this.wordCount >= WORD_SLOTS / 2) {
-      this.wordText.fill(undefined);
-      this.wordInfo.fill(undefined);
-      this.wordCount = 0;
-      return this.word(text, start, end, h);
-    }
-    const raw = ownString(text.slice(start, end));
-    const token = foldText(raw);
+    const token = foldText(text.slice(start, end));
     const weak = this.weak.has(token);
     const info: Word = {
       token,
       flags: (this.suffixes.has(token) ? SUFFIX_START : 0) | (this.stop.has(token) ? STOP : 0),
       weight: (weak ? this.rules.weakTokenWeight : 1) * tokenWeight(token),
     };
-    this.wordText[slot] = raw;
-    this.wordHash[slot] = h;
-    this.wordInfo[slot] = info;
-    this.wordCount++;
+    if (this.words.full(end - start)) {
+      this.words.clear();
+      this.wordInfo.length = 0;
+    }
+    this.words.set(text, start, end, h, this.wordInfo.push(info) - 1);
     return info;
   }
 
@@ -252,9 +231,8 @@ interface Word {
 /** Word.flags: the word starts a legal-form sequence ("s" of "s a de c v"); it is a particle ("de"). */
 const SUFFIX_START = 1;
 const STOP = 2;
-/** Word cache slots (a power of two), kept at most half full. */
+/** Word cache slots (a power of two): up to 32,768 distinct words. */
 const WORD_SLOTS = 1 << 16;
-const WORD_SLOTS_MASK = WORD_SLOTS - 1;
 /** The current name's words (normalise is synchronous: one name at a time). */
 const WORDS: (Word | undefined)[] = [];
 

@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fnv1a, StringCache } from '../../shared/screening/string-cache.js';
+
+/** A cache used as callers do: clear() when full(), then set(). */
+function put(cache: StringCache, text: string, start: number, end: number, value: number): boolean {
+  const cleared = cache.full(end - start);
+  if (cleared) cache.clear();
+  cache.set(text, start, end, fnv1a(text, start, end), value);
+  return cleared;
+}
+
+describe('string cache', () => {
+  it('answers as a Map would, for keys given whole or as slices of a larger text', () => {
+    fc.assert(
+      fc.property(
+        // Few distinct characters: many keys share hashes' low bits, lengths and prefixes.
+        fc.array(
+          fc.tuple(
+            fc.string({ unit: fc.constantFrom('a', 'b', 'é', '\u{1f600}'), maxLength: 6 }),
+            fc.nat(1000),
+          ),
+          {
+            maxLength: 300,
+          },
+        ),
+        (ops) => {
+          const cache = new StringCache(1 << 12, 2);
+          const map = new Map<string, number>();
+          for (const [key, value] of ops) {
+            // The same key cut from a text around it.
+            const text = `(${key})`;
+            const h = fnv1a(key);
+            expect(cache.get(text, 1, 1 + key.length, h)).toBe(map.get(key) ?? -1);
+            put(cache, text, 1, 1 + key.length, value);
+            map.set(key, value);
+            expect(cache.get(key, 0, key.length, h)).toBe(value);
+          }
+          expect(cache.size).toBe(map.size);
+          for (const [key, value] of map) expect(cache.get(key, 0, key.length, fnv1a(key))).toBe(value);
+        },
+      ),
+    );
+  });
+
+  it('finds a key despite hash collisions, by comparing characters', () => {
+    const cache = new StringCache(16, 16);
+    // Every key given the same hash: only the characters tell them apart.
+    for (const [i, key] of ['ab', 'ba', 'abc', ''].entries()) cache.set(key, 0, key.length, 7, i);
+    expect(['ab', 'ba', 'abc', ''].map((k) => cache.get(k, 0, k.length, 7))).toEqual([0, 1, 2, 3]);
+    expect(cache.get('ac', 0, 2, 7)).toBe(-1);
+  });
+
+  it('grows to its bound, then asks to start over, holding at most half its slots', () => {
+    const cache = new StringCache(64, 2);
+    let clears = 0;
+    for (let i = 0; i < 1000; i++) {
+      const key = `key ${i}`;
+      if (put(cache, key, 0, key.length, i)) clears++;
+      expect(cache.size).toBeLessThanOrEqual(32);
+      expect(cache.get(key, 0, key.length, fnv1a(key))).toBe(i);
+    }
+    expect(cache.slots).toBe(64);
+    expect(clears).toBe(Math.floor((1000 - 1) / 32));
+  });
+
+  it('bounds the characters kept, and never keeps a key longer than them all', () => {
+    const cache = new StringCache(4, 4); // 64 characters at most
+    const long = 'x'.repeat(65);
+    expect(cache.full(long.length)).toBe(false);
+    cache.set(long, 0, long.length, fnv1a(long), 1);
+    expect(cache.size).toBe(0);
+    expect(cache.get(long, 0, long.length, fnv1a(long))).toBe(-1);
+    const a = 'a'.repeat(40);
+    put(cache, a, 0, a.length, 1);
+    const b = 'b'.repeat(30);
+    expect(cache.full(b.length)).toBe(true);
+    expect(() => cache.set(b, 0, b.length, fnv1a(b), 2)).toThrow(RangeError);
+    expect(put(cache, b, 0, b.length, 2)).toBe(true);
+    expect(cache.get(a, 0, a.length, fnv1a(a))).toBe(-1);
+    expect(cache.get(b, 0, b.length, fnv1a(b))).toBe(2);
+  });
+
+  it('refuses bad sizes and values', () => {
+    expect(() => new StringCache(100)).toThrow(RangeError);
+    expect(() => new StringCache(16, 32)).toThrow(RangeError);
+    expect(() => new StringCache(16).set('a', 0, 1, fnv1a('a'), -1)).toThrow(RangeError);
+  });
+});
