@@ -28,41 +28,52 @@ export class TokenPairIndex {
    */
   constructor(tokens: Int32Array, starts: Int32Array, maxEntries = MAX_PAIR_ENTRIES) {
     const names = starts.length - 1;
-    const distinct: number[][] = [];
+    // Each name's distinct tokens, ascending, flat: name i's are distinct[from[i] .. from[i + 1]).
+    const distinct = new Int32Array(tokens.length);
+    const from = new Int32Array(names + 1);
     let entries = 0;
+    let n = 0;
     for (let i = 0; i < names; i++) {
-      const d = [...new Set(tokens.subarray(starts[i]!, starts[i + 1]!))].sort((p, q) => p - q);
-      distinct.push(d);
-      entries += (d.length * (d.length + 1)) / 2;
+      from[i] = n;
+      for (let t = starts[i]!; t < starts[i + 1]!; t++) {
+        // Insertion into the sorted run, skipping repeats: names hold a handful of tokens.
+        const tid = tokens[t]!;
+        let j = n;
+        while (j > from[i]! && distinct[j - 1]! > tid) j--;
+        if (j > from[i]! && distinct[j - 1] === tid) continue;
+        distinct.copyWithin(j + 1, j, n);
+        distinct[j] = tid;
+        n++;
+      }
+      const k = n - from[i]!;
+      entries += (k * (k + 1)) / 2;
       if (entries > maxEntries)
         throw new RangeError(
           `the list's names hold more than ${maxEntries.toLocaleString('en')} token pairs (name ${i + 1} of ${names})`,
         );
     }
-    const keys = new Set<number>();
-    for (const d of distinct)
-      for (let x = 0; x < d.length; x++)
-        for (let y = x; y < d.length; y++) keys.add(d[x]! * 0x4000000 + d[y]!);
-    // At most two thirds full: probes stay short, and a CSL-sized list needs a few MB.
+    from[names] = n;
+    // At most two thirds full (counting every entry, though names share pairs): probes stay
+    // short, and a CSL-sized list needs a few MB.
     let capacity = 16;
-    while (capacity < keys.size * 1.5) capacity *= 2;
+    while (capacity < entries * 1.5) capacity *= 2;
     this.mask = capacity - 1;
     this.table = new Int32Array(capacity * 4);
     for (let s = 0; s < capacity; s++) this.table[s * 4] = -1;
     this.ids = new Int32Array(entries);
     // Two passes over the same pairs: count per slot, then place ids at their slot's offsets.
-    distinct.forEach((d) => this.eachPair(d, (slot) => this.table[slot * 4 + 3]!++));
+    for (let i = 0; i < names; i++)
+      this.eachPair(distinct, from[i]!, from[i + 1]!, (slot) => this.table[slot * 4 + 3]!++);
     let offset = 0;
     for (let s = 0; s < capacity; s++) {
       this.table[s * 4 + 2] = offset;
       offset += this.table[s * 4 + 3]!;
       this.table[s * 4 + 3] = 0;
     }
-    distinct.forEach((d, i) =>
-      this.eachPair(d, (slot) => {
+    for (let i = 0; i < names; i++)
+      this.eachPair(distinct, from[i]!, from[i + 1]!, (slot) => {
         this.ids[this.table[slot * 4 + 2]! + this.table[slot * 4 + 3]!++] = i;
-      }),
-    );
+      });
   }
 
   /** Where the last names() result is: `list[offset .. offset + n)`. */
@@ -124,13 +135,13 @@ export class TokenPairIndex {
     }
   }
 
-  /** Calls `visit` with the slot of each pair of a name's distinct tokens (ascending), claiming free slots. */
-  private eachPair(distinct: number[], visit: (slot: number) => void): void {
-    for (let i = 0; i < distinct.length; i++)
-      for (let j = i; j < distinct.length; j++) {
-        const slot = this.probe(distinct[i]!, distinct[j]!);
-        this.table[slot * 4] = distinct[i]!;
-        this.table[slot * 4 + 1] = distinct[j]!;
+  /** Calls `visit` with the slot of each pair of the distinct tokens d[from .. to) (ascending), claiming free slots. */
+  private eachPair(d: Int32Array, from: number, to: number, visit: (slot: number) => void): void {
+    for (let i = from; i < to; i++)
+      for (let j = i; j < to; j++) {
+        const slot = this.probe(d[i]!, d[j]!);
+        this.table[slot * 4] = d[i]!;
+        this.table[slot * 4 + 1] = d[j]!;
         visit(slot);
       }
   }

@@ -32,8 +32,16 @@ export class WatchlistFormatError extends Error {
 export const MAX_WATCHLIST_BYTES = 128 * 1024 * 1024;
 const MAX_FIELD_CHARS = 64 * 1024;
 
-/** RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. */
-export function* csvRecords(text: string): Generator<{ fields: string[]; line: number }> {
+/**
+ * RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks. A column
+ * whose `keep[column]` is false is read past but not cut out (it reads as ''): a CSL row has
+ * some thirty columns, of which screening keeps nine. `keep` is read at every record, so a
+ * caller may fill it once it has read the header.
+ */
+export function* csvRecords(
+  text: string,
+  keep: readonly boolean[] = [],
+): Generator<{ fields: string[]; line: number }> {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = text.length;
@@ -42,41 +50,44 @@ export function* csvRecords(text: string): Generator<{ fields: string[]; line: n
     const fields: string[] = [];
     for (;;) {
       let value = '';
-      if (text[i] === '"') {
+      const kept = keep[fields.length] !== false;
+      if (text.charCodeAt(i) === QUOTE) {
         i++;
         let chunkStart = i;
         for (;;) {
           const q = text.indexOf('"', i);
           if (q < 0) throw new WatchlistFormatError(`line ${startLine}: a quoted field is never closed`);
-          for (let p = text.indexOf('\n', i); p >= 0 && p < q; p = text.indexOf('\n', p + 1)) line++;
-          if (text[q + 1] === '"') {
-            value += text.slice(chunkStart, q + 1);
+          for (let p = i; p < q; p++) if (text.charCodeAt(p) === LF) line++;
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            if (kept) value += text.slice(chunkStart, q + 1);
             i = q + 2;
             chunkStart = i;
             continue;
           }
-          value += text.slice(chunkStart, q);
+          if (kept) value += text.slice(chunkStart, q);
           i = q + 1;
           break;
         }
         // Tolerate stray characters between the closing quote and the delimiter.
-        while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') value += text[i++];
+        const stray = i;
+        i = fieldEnd(text, i);
+        if (i > stray && kept) value += text.slice(stray, i);
       } else {
         const start = i;
-        while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') i++;
-        value = text.slice(start, i);
+        i = fieldEnd(text, i);
+        if (kept) value = text.slice(start, i);
       }
       if (value.length > MAX_FIELD_CHARS)
         throw new WatchlistFormatError(
           `line ${startLine}: a field is longer than ${MAX_FIELD_CHARS} characters`,
         );
       fields.push(value);
-      if (text[i] === ',') {
+      if (text.charCodeAt(i) === COMMA) {
         i++;
         continue;
       }
-      if (text[i] === '\r') i++;
-      if (text[i] === '\n') i++;
+      if (text.charCodeAt(i) === CR) i++;
+      if (text.charCodeAt(i) === LF) i++;
       line++;
       break;
     }
@@ -85,11 +96,24 @@ export function* csvRecords(text: string): Generator<{ fields: string[]; line: n
   }
 }
 
+const COMMA = 0x2c;
+const CR = 0x0d;
+const LF = 0x0a;
+const QUOTE = 0x22;
+
+/** Where the unquoted field text from `i` ends: at a comma, a line break or the end. */
+function fieldEnd(text: string, i: number): number {
+  for (let c = text.charCodeAt(i); i < text.length; c = text.charCodeAt(++i))
+    if (c === COMMA || c === LF || c === CR) break;
+  return i;
+}
+
 /** Parses a CSL CSV document. Throws WatchlistFormatError with a clear reason when it is not one. */
 export function parseCslCsv(text: string, origin = 'watchlist'): WatchlistEntry[] {
   if (text.length > MAX_WATCHLIST_BYTES)
     throw new WatchlistFormatError(`${origin}: larger than ${MAX_WATCHLIST_BYTES} bytes`);
-  const records = csvRecords(text);
+  const keep: boolean[] = [];
+  const records = csvRecords(text, keep);
   const head = records.next();
   if (head.done) throw new WatchlistFormatError(`${origin}: the file is empty`);
   const header = head.value.fields.map((h) => h.trim().toLowerCase());
@@ -108,6 +132,9 @@ export function parseCslCsv(text: string, origin = 'watchlist'): WatchlistEntry[
   const iAddr = col('addresses');
   const iCountries = [col('citizenships'), col('nationalities')].filter((i) => i >= 0);
   const get = (f: string[], i: number) => (i >= 0 ? (f[i] ?? '').trim() : '');
+  keep.push(...header.map(() => false));
+  for (const i of [iName, iId, iSource, iNumber, iType, iPrograms, iAlt, iAddr, ...iCountries])
+    if (i >= 0) keep[i] = true;
   const entries: WatchlistEntry[] = [];
   for (const { fields, line } of records) {
     const name = get(fields, iName);
@@ -192,33 +219,33 @@ export class WatchlistIndex {
     readonly normaliser: NameNormaliser,
     readonly threshold: number,
   ) {
-    const lists = new Map<string, number[]>();
+    /** vocabulary id → ids of the names holding that token, ascending. */
+    const lists: number[][] = [];
     const nameTok: number[] = [];
     const nameTokStart: number[] = [];
-    entries.forEach((entry, e) => {
-      for (const [name, alt] of [
-        [entry.name, false] as const,
-        ...entry.altNames.map((a) => [a, true] as const),
-      ]) {
-        const norm = normaliser.normalise(name);
-        if (norm.tokens.length === 0) continue;
-        const id = this.names.length;
-        nameTokStart.push(nameTok.length);
-        for (const t of norm.tokens) {
-          let tid = this.vocabulary.get(t);
-          if (tid === undefined) this.vocabulary.set(t, (tid = this.vocabulary.size));
-          nameTok.push(tid);
+    const add = (e: number, name: string, alt: boolean) => {
+      const norm = normaliser.normalise(name);
+      if (norm.tokens.length === 0) return;
+      const id = this.names.length;
+      nameTokStart.push(nameTok.length);
+      for (const t of norm.tokens) {
+        let tid = this.vocabulary.get(t);
+        if (tid === undefined) {
+          this.vocabulary.set(t, (tid = this.vocabulary.size));
+          lists.push([]);
         }
-        this.names.push({ entry: e, name, alt, norm: kept(norm) });
-        for (const t of new Set(norm.tokens)) {
-          const list = lists.get(t);
-          if (list) list.push(id);
-          else lists.set(t, [id]);
-        }
+        nameTok.push(tid);
+        const list = lists[tid]!;
+        if (list[list.length - 1] !== id) list.push(id); // a token repeated in a name counts once
       }
-    });
-    for (const [token, list] of lists) {
-      this.postings.set(token, Int32Array.from(list));
+      this.names.push({ entry: e, name, alt, norm: kept(norm) });
+    };
+    for (let e = 0; e < entries.length; e++) {
+      add(e, entries[e]!.name, false);
+      for (const alt of entries[e]!.altNames) add(e, alt, true);
+    }
+    for (const [token, tid] of this.vocabulary) {
+      this.postings.set(token, Int32Array.from(lists[tid]!));
       if (token.length < MIN_EDIT_LENGTH) continue;
       for (const d of [token, ...deletionsOf(token)]) {
         const near = this.deletions.get(d);
@@ -527,7 +554,14 @@ export class WatchlistIndex {
  * with garbage (measured: ~850 bytes a consignment, peak RSS 270 MB instead of ~150 MB).
  */
 function kept(norm: NormalisedName): NormalisedName {
-  return { tokens: norm.tokens.slice(), weights: norm.weights.slice(), text: norm.text };
+  return {
+    tokens: norm.tokens.slice(),
+    weights: norm.weights.slice(),
+    // Joined when asked for, as normalise() does: screening compares tokens only.
+    get text() {
+      return this.tokens.join(' ');
+    },
+  };
 }
 
 /** Tokens shorter than this match only when equal (as NameNormaliser.tokenSimilarity allows edits from 4). */
@@ -539,7 +573,7 @@ interface Posting {
   ids: Int32Array;
 }
 
-/** Slots of the search memo (see search()): up to 262,144 names remembered, ~15 MB when full. */
+/** Slots of the search memo (see search()): up to 262,144 names remembered; 8 MB of slots and at most 16 MB of characters. */
 const MEMO_SLOTS = 1 << 19;
 /** The search memo's value for a name that matches nothing. */
 const NO_MATCH = 0x7fffffff;

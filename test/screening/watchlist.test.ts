@@ -24,6 +24,20 @@ describe('CSL CSV parsing', () => {
     expect(rows[2]!.line).toBe(3);
   });
 
+  it('reads past the columns it is told to skip, quoted or not, as empty fields', () => {
+    const text = 'a,b,c\n1,"x,\n""y""",z\n2,plain,"q"\n';
+    const keep = [true, false, true];
+    const rows = [...csvRecords(text, keep)];
+    expect(rows.map((r) => r.fields)).toEqual([
+      ['a', '', 'c'],
+      ['1', '', 'z'],
+      ['2', '', 'q'],
+    ]);
+    // Line numbers still count the line breaks inside a skipped quoted field.
+    expect(rows.map((r) => r.line)).toEqual([1, 2, 4]);
+    expect([...csvRecords(text)].map((r) => r.fields[1])).toEqual(['b', 'x,\n"y"', 'plain']);
+  });
+
   it('maps columns by header name and splits alt names on ";"', () => {
     const entries = parseCslCsv(sample, 'sample');
     expect(entries).toHaveLength(15);
