@@ -231,7 +231,7 @@ interface Word {
 /** Word.flags: the word starts a legal-form sequence ("s" of "s a de c v"); it is a particle ("de"). */
 const SUFFIX_START = 1;
 const STOP = 2;
-/** Word cache slots (a power of two): up to 32,768 distinct words. */
+/** Word cache slots (a power of two): up to 49,152 distinct words. */
 const WORD_SLOTS = 1 << 16;
 /** The current name's words (normalise is synchronous: one name at a time). */
 const WORDS: (Word | undefined)[] = [];

@@ -1,18 +1,21 @@
 /**
  * A bounded table from strings, or slices of a larger string (not cut out), to non-negative
  * integers (the caller's ids for what it caches). Open addressing over the keys' FNV-1a hashes,
- * computed by the caller (often while it scans the text anyway), at most half full; it grows up
- * to `maxSlots`, and then the caller starts it over (see full()).
+ * computed by the caller (often while it scans the text anyway), at most three quarters full; it
+ * grows up to `maxSlots`, and then the caller starts it over (see full()).
  *
  * Why not a Map: screening looks up every party name. Once a Map holds a hundred thousand names
  * its lookups miss the CPU caches on its table, on each key it compares and on the value
- * (measured ~1 µs a lookup, a fifth of a whole search). Here a slot is four integers (hash, key
- * offset, key length, value) in one typed array and the keys' characters sit in another, so a
- * lookup reads two cache lines; and the keys are no objects for the garbage collector to copy.
+ * (measured ~1 µs a lookup, a fifth of a whole search). Here a slot is one cache line of a typed
+ * array: hash, value, length and, for a key of up to 48 Latin-1 characters (party names almost
+ * always), the key itself, four characters an integer. Longer or wider keys keep their
+ * characters in a second array. A lookup so reads one cache line, and the keys are no objects
+ * for the garbage collector to copy.
  */
 export class StringCache {
-  /** Slot s: [4s] = hash, [4s + 1] = key offset in chars, [4s + 2] = key length, [4s + 3] = value (-1: free). */
+  /** Slot s at 16s: hash, value (-1: free), key length, offset of the key in `chars` (-1: inline), inline key. */
   private table: Int32Array;
+  /** Characters of the keys not kept inline. */
   private chars: Uint16Array;
   private used = 0;
   private mask: number;
@@ -20,9 +23,9 @@ export class StringCache {
   private readonly maxChars: number;
 
   /**
-   * `maxSlots`: a power of two; the table holds at most half as many keys, and their characters
-   * at most `maxSlots` × 16 code units. It starts with `slots` (a smaller power of two), so that
-   * a table that stays small costs little.
+   * `maxSlots`: a power of two; the table holds at most three quarters as many keys, and the
+   * characters of keys not kept inline at most `maxSlots` × 16 code units. It starts with
+   * `slots` (a smaller power of two), so that a table that stays small costs little.
    */
   constructor(
     readonly maxSlots: number,
@@ -33,7 +36,7 @@ export class StringCache {
     this.maxChars = maxSlots * 16;
     this.mask = slots - 1;
     this.table = freeSlots(slots);
-    this.chars = new Uint16Array(slots * 8);
+    this.chars = new Uint16Array(64);
   }
 
   get size(): number {
@@ -46,19 +49,21 @@ export class StringCache {
 
   /** The value of the key text[start, end), whose fnv1a hash is `h`; -1 when it has none. */
   get(text: string, start: number, end: number, h: number): number {
-    return this.table[this.slotOf(text, start, end, h) * 4 + 3]!;
+    const slot = this.slotOf(text, start, end, h);
+    return slot < 0 ? -1 : this.table[slot * SLOT + 1]!;
   }
 
   /** True when a new key of `length` characters would not fit: clear() before set(). */
   full(length: number): boolean {
     return (
-      length <= this.maxChars && (this.count >= this.maxSlots >> 1 || this.used + length > this.maxChars)
+      length <= this.maxChars &&
+      (this.count >= limit(this.maxSlots) || (length > INLINE_CHARS && this.used + length > this.maxChars))
     );
   }
 
   /** Forgets every key (in place: no new arrays). */
   clear(): void {
-    this.table.fill(-1);
+    for (let s = 1; s < this.table.length; s += SLOT) this.table[s] = -1;
     this.used = 0;
     this.count = 0;
   }
@@ -66,34 +71,59 @@ export class StringCache {
   /**
    * Sets the value (≥ 0) of text[start, end) (hash `h`), copying the key's characters. The
    * caller checks full() first: a full table throws rather than growing past its bounds. A key
-   * longer than the whole character store is not kept.
+   * longer than the whole character store, or whose slot is too far (see slotOf), is not kept.
    */
   set(text: string, start: number, end: number, h: number, value: number): void {
     if (value < 0 || value > 0x7fffffff) throw new RangeError('values are non-negative int32');
     let slot = this.slotOf(text, start, end, h);
-    if (this.table[slot * 4 + 3] === -1) {
+    if (slot < 0) return;
+    if (this.table[slot * SLOT + 1] === -1) {
       const length = end - start;
       if (length > this.maxChars) return;
       if (this.full(length)) throw new RangeError('the table is full: clear() it first');
-      if (this.count >= this.slots >> 1) {
+      if (this.count >= limit(this.slots)) {
         this.grow();
         slot = this.slotOf(text, start, end, h);
+        if (slot < 0) return;
       }
-      if (this.used + length > this.chars.length) {
-        const chars = new Uint16Array(
-          Math.min(this.maxChars, Math.max(this.used + length, this.chars.length * 2)),
-        );
-        chars.set(this.chars.subarray(0, this.used));
-        this.chars = chars;
-      }
-      for (let k = 0; k < length; k++) this.chars[this.used + k] = text.charCodeAt(start + k);
-      this.table[slot * 4] = h;
-      this.table[slot * 4 + 1] = this.used;
-      this.table[slot * 4 + 2] = length;
-      this.used += length;
+      const at = slot * SLOT;
+      const t = this.table;
+      t[at] = h;
+      t[at + 2] = length;
+      if (!this.packInline(text, start, end, at + HEAD)) t[at + 3] = this.keep(text, start, end);
+      else t[at + 3] = -1;
       this.count++;
     }
-    this.table[slot * 4 + 3] = value;
+    this.table[slot * SLOT + 1] = value;
+  }
+
+  /**
+   * Writes a short Latin-1 key into the slot at `at`, four characters an integer; false when it
+   * is not one (or holds "ÿÿÿÿ", which packs to the -1 that stands for wider characters).
+   */
+  private packInline(text: string, start: number, end: number, at: number): boolean {
+    if (end - start > INLINE_CHARS) return false;
+    for (let i = start, w = at; i < end; i += 4, w++) {
+      const word = packed(text, i, end);
+      if (word === -1) return false;
+      this.table[w] = word;
+    }
+    return true;
+  }
+
+  /** Copies a key to `chars`, growing it; returns its offset. */
+  private keep(text: string, start: number, end: number): number {
+    const length = end - start;
+    if (this.used + length > this.chars.length) {
+      const size = Math.min(this.maxChars, Math.max(this.used + length, this.chars.length * 2));
+      const chars = new Uint16Array(size);
+      chars.set(this.chars.subarray(0, this.used));
+      this.chars = chars;
+    }
+    const offset = this.used;
+    for (let k = 0; k < length; k++) this.chars[offset + k] = text.charCodeAt(start + k);
+    this.used += length;
+    return offset;
   }
 
   /** Twice the slots, with every key moved to its place in them. */
@@ -102,36 +132,76 @@ export class StringCache {
     const slots = this.slots * 2;
     this.mask = slots - 1;
     this.table = freeSlots(slots);
-    for (let s = 0; s < old.length; s += 4) {
-      if (old[s + 3] === -1) continue;
+    for (let s = 0; s < old.length; s += SLOT) {
+      if (old[s + 1] === -1) continue;
       let slot = old[s]! & this.mask;
-      while (this.table[slot * 4 + 3] !== -1) slot = (slot + 1) & this.mask;
-      this.table.set(old.subarray(s, s + 4), slot * 4);
+      while (this.table[slot * SLOT + 1] !== -1) slot = (slot + 1) & this.mask;
+      this.table.set(old.subarray(s, s + SLOT), slot * SLOT);
     }
   }
 
-  /** The slot holding the key, or else the free slot where it belongs. */
+  /**
+   * The slot holding the key, or else the free slot where it belongs; -1 when neither is within
+   * MAX_PROBES. Hashes are not secret: names chosen to share a slot would otherwise make every
+   * lookup walk all of them. Past the bound a key is simply not cached.
+   */
   private slotOf(text: string, start: number, end: number, h: number): number {
     const t = this.table;
-    const chars = this.chars;
     const length = end - start;
     let slot = h & this.mask;
-    while (t[slot * 4 + 3] !== -1) {
-      if (t[slot * 4] === h && t[slot * 4 + 2] === length) {
-        const from = t[slot * 4 + 1]!;
-        let k = 0;
-        while (k < length && chars[from + k] === text.charCodeAt(start + k)) k++;
-        if (k === length) return slot;
-      }
+    for (let probes = 0; probes < MAX_PROBES; probes++) {
+      const at = slot * SLOT;
+      if (t[at + 1] === -1 || (t[at] === h && t[at + 2] === length && this.holds(at, text, start, end)))
+        return slot;
       slot = (slot + 1) & this.mask;
     }
-    return slot;
+    return -1;
+  }
+
+  /** True when the slot at `at` (same hash and length) holds the key text[start, end). */
+  private holds(at: number, text: string, start: number, end: number): boolean {
+    const t = this.table;
+    const offset = t[at + 3]!;
+    if (offset === -1) {
+      for (let i = start, w = at + HEAD; i < end; i += 4, w++)
+        if (t[w] !== packed(text, i, end)) return false;
+      return true;
+    }
+    const chars = this.chars;
+    for (let k = 0; k < end - start; k++) if (chars[offset + k] !== text.charCodeAt(start + k)) return false;
+    return true;
   }
 }
 
+/** Slots a lookup reads at most (a miss at three quarters full reads ~8.5 on average). */
+const MAX_PROBES = 64;
+/** Integers a slot: 4 of head, then the inline key. */
+const SLOT = 16;
+const HEAD = 4;
+/** Latin-1 characters a slot holds inline (four an integer). */
+const INLINE_CHARS = (SLOT - HEAD) * 4;
+
+/** Keys a table of `slots` holds before it grows: three quarters, rounded down (a slot stays free). */
+function limit(slots: number): number {
+  return (slots >> 1) + (slots >> 2);
+}
+
+/**
+ * text[i, i + 4) (cut at `end`, missing characters 0) as one integer, a character a byte; -1
+ * when one of them is wider than Latin-1 (no key kept inline holds a -1).
+ */
+function packed(text: string, i: number, end: number): number {
+  const c0 = text.charCodeAt(i);
+  const c1 = i + 1 < end ? text.charCodeAt(i + 1) : 0;
+  const c2 = i + 2 < end ? text.charCodeAt(i + 2) : 0;
+  const c3 = i + 3 < end ? text.charCodeAt(i + 3) : 0;
+  if ((c0 | c1 | c2 | c3) > 0xff) return -1;
+  return c0 | (c1 << 8) | (c2 << 16) | (c3 << 24);
+}
+
 function freeSlots(slots: number): Int32Array {
-  const table = new Int32Array(slots * 4);
-  for (let s = 3; s < table.length; s += 4) table[s] = -1;
+  const table = new Int32Array(slots * SLOT);
+  for (let s = 1; s < table.length; s += SLOT) table[s] = -1;
   return table;
 }
 

@@ -573,8 +573,8 @@ interface Posting {
   ids: Int32Array;
 }
 
-/** Slots of the search memo (see search()): up to 262,144 names remembered; 8 MB of slots and at most 16 MB of characters. */
-const MEMO_SLOTS = 1 << 19;
+/** Slots of the search memo (see search()): up to 196,608 names remembered, 16 MB of slots when full. */
+const MEMO_SLOTS = 1 << 18;
 /** The search memo's value for a name that matches nothing. */
 const NO_MATCH = 0x7fffffff;
 

@@ -141,7 +141,7 @@ describe('name normalisation through the word cache', () => {
     const fresh = new NameNormaliser(defaultRuleSet().deniedParty);
     const name = 'Química Industrial del Pacífico, S.A. de C.V.';
     const before = fresh.normalise(name);
-    // More distinct words than the cache holds (2^15), each normalised once.
+    // More distinct words than the cache holds (49,152), each normalised once.
     for (let i = 0; i < 40_000; i++) fresh.normalise(`w${i.toString(36)} x${i}`);
     expect(fresh.normalise(name)).toMatchObject({ tokens: before.tokens, weights: before.weights });
     expect(fresh.normalise('Zz9 Qq8')).toMatchObject(plainNormalise('Zz9 Qq8'));
