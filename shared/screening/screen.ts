@@ -171,6 +171,27 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     return { riskScore, review: riskScore >= threshold };
   };
 
+  function deniedParty(flags: Flag[], name: string | undefined, who: Party): void {
+    if (!name || !index) return;
+    const match = index.search(name, 1)[0];
+    if (!match) return;
+    const exact = match.similarity >= 0.9999;
+    const e = match.entry;
+    let listed = listings.get(e);
+    if (listed === undefined) listings.set(e, (listed = listing(e)));
+    flags.push({
+      category: 'denied-party',
+      rule: exact ? 'denied-party-exact' : 'denied-party-fuzzy',
+      score: exact ? dp.exactScore : dp.fuzzyScore,
+      evidence: {
+        field: PARTY_FIELD[who],
+        text: clip(
+          `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''} (${listed}; similarity ${match.similarity.toFixed(2)})`,
+        ),
+      },
+    });
+  }
+
   function screen(c: Consignment): ScreeningResult {
     const flags: Flag[] = [];
     const description = c.description;
@@ -268,30 +289,13 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       });
     }
 
-    // Denied parties.
-    if (index) {
+    // Denied parties, in the rule set's order (each read by name: a property read by a
+    // variable key costs more).
+    if (index)
       for (const who of dp.parties) {
-        const name = c[who]?.name;
-        if (!name) continue;
-        const match = index.search(name, 1)[0];
-        if (!match) continue;
-        const exact = match.similarity >= 0.9999;
-        const e = match.entry;
-        let listed = listings.get(e);
-        if (listed === undefined) listings.set(e, (listed = listing(e)));
-        flags.push({
-          category: 'denied-party',
-          rule: exact ? 'denied-party-exact' : 'denied-party-fuzzy',
-          score: exact ? dp.exactScore : dp.fuzzyScore,
-          evidence: {
-            field: `${who}.name`,
-            text: clip(
-              `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''} (${listed}; similarity ${match.similarity.toFixed(2)})`,
-            ),
-          },
-        });
+        const party = who === 'shipper' ? c.shipper : who === 'consignee' ? c.consignee : c.notify;
+        deniedParty(flags, party?.name, who);
       }
-    }
 
     // Mis-declaration and anomalies.
     const vague = mis.vagueDescription;
@@ -463,6 +467,13 @@ function listing(e: WatchlistEntry): string {
     .filter(Boolean)
     .join(', ');
 }
+
+type Party = RuleSet['deniedParty']['parties'][number];
+const PARTY_FIELD: Record<Party, string> = {
+  shipper: 'shipper.name',
+  consignee: 'consignee.name',
+  notify: 'notify.name',
+};
 
 /** Distinct descriptions whose term hits are remembered (the memo starts over when full). */
 const DESCRIPTION_MEMO = 4096;

@@ -73,10 +73,13 @@ describe('repeated descriptions and parties', () => {
       'Aditivo para gasolina',
     ];
     const names = ['Rigoberto Quintero Barragan', 'Ana María López', 'QUINTERO, Rigo'];
+    // Names as fresh strings, as each row of a file gives them; shipper and consignee alike.
+    const fresh = (name: string) => ` ${name}`.slice(1);
     const sample = (i: number) =>
       parcel({
         description: descriptions[i % descriptions.length]!,
-        consignee: { ...parcel().consignee!, name: names[i % names.length]! },
+        shipper: { ...parcel().shipper!, name: fresh(names[(i >> 1) % names.length]!) },
+        consignee: { ...parcel().consignee!, name: fresh(names[i % names.length]!) },
       });
     const shared = createScreener({ watchlist });
     for (let i = 0; i < 60; i++) {
