@@ -89,6 +89,30 @@ describe('watchlist index', () => {
       expect(index.search(name)).toEqual([]);
   });
 
+  it('on ties cites the name met first, and ranks the entry met first', () => {
+    const entry = (id: string, name: string, altNames: string[]) => ({
+      id,
+      source: 'DPL',
+      entityNumber: id,
+      type: 'Entity',
+      programs: '',
+      name,
+      altNames,
+      addresses: '',
+      countries: '',
+    });
+    const idx = new WatchlistIndex(
+      [entry('1', 'ACME TRADING', ['Acme Trading', 'acme-trading']), entry('2', 'Acme, Trading', [])],
+      new NameNormaliser(dp),
+      dp.threshold,
+    );
+    for (const answer of [idx.searchIndexed('acme trading', 3), idx.searchLinear('acme trading', 3)])
+      expect(answer.map((m) => [m.entry.id, m.listedName, m.alt, m.similarity])).toEqual([
+        ['1', 'ACME TRADING', false, 1],
+        ['2', 'Acme, Trading', false, 1],
+      ]);
+  });
+
   it('returns the same best match as a linear scan of a generated 3,000-entry list', () => {
     const r = rng(11);
     const listed = generateWatchlist(r, 3000);
@@ -96,8 +120,11 @@ describe('watchlist index', () => {
     let hits = 0;
     for (let i = 0; i < 300; i++) {
       const q = i % 2 === 0 ? nameVariant(listed[Math.floor(r() * listed.length)]!, r).name : mxPerson(r);
-      const a = big.searchIndexed(q, 3).map((m) => m.entry.id);
-      expect(a).toEqual(big.searchLinear(q, 3).map((m) => m.entry.id));
+      // The whole answer (entry, name, similarity, order), for one match and for several: the
+      // index's few candidates and the scan's every name are ranked by different code.
+      const a = big.searchIndexed(q, 3);
+      expect(a).toEqual(big.searchLinear(q, 3));
+      expect(big.searchIndexed(q, 1)).toEqual(big.searchLinear(q, 1));
       if (a.length > 0) hits++;
     }
     expect(hits).toBeGreaterThan(100);
