@@ -212,7 +212,7 @@ export class WatchlistIndex {
   private foundFrom = 0;
   /** Memo of searches by limit: name as given → the id of its result in searchResults, if any. */
   private readonly searched = new Map<number, StringCache>();
-  private readonly searchResults = new Map<number, WatchlistMatch[][]>();
+  private readonly searchResults = new Map<number, (readonly WatchlistMatch[])[]>();
 
   constructor(
     readonly entries: readonly WatchlistEntry[],
@@ -277,7 +277,7 @@ export class WatchlistIndex {
   }
 
   /** Listed entries whose name or an alt name is similar enough, best first (one match per entry). */
-  search(name: string, limit = 3): WatchlistMatch[] {
+  search(name: string, limit = 3): readonly WatchlistMatch[] {
     // Parties repeat: a manifest's shippers on every row, its consignees now and then (a
     // million parcels of the benchmark hold ~150,000 buyers, each ~5 times). Hashing the name
     // as given and finding it costs a tenth of normalising it and searching the index.
@@ -290,7 +290,7 @@ export class WatchlistIndex {
     const h = fnv1a(name);
     const id = memo.get(name, 0, name.length, h);
     // Most parties match nothing: they are remembered without a result, as NO_MATCH.
-    if (id === NO_MATCH) return [];
+    if (id === NO_MATCH) return NO_MATCHES;
     if (id >= 0) return results[id]!;
     const result = this.searchIndexed(name, limit);
     if (memo.full(name.length)) {
@@ -302,17 +302,17 @@ export class WatchlistIndex {
   }
 
   /** The index lookup itself, without the memo (what the benchmark measures). */
-  searchIndexed(name: string, limit = 3): WatchlistMatch[] {
+  searchIndexed(name: string, limit = 3): readonly WatchlistMatch[] {
     const q = this.normaliser.normalise(name);
-    if (q.tokens.length === 0) return [];
+    if (q.tokens.length === 0) return NO_MATCHES;
     const n = this.candidates(q);
-    return n === 0 ? [] : this.best(this.found, this.foundFrom, n, q, limit);
+    return n === 0 ? NO_MATCHES : this.best(this.found, this.foundFrom, n, q, limit);
   }
 
   /** The same scoring over every name, no index: the baseline the benchmark compares with. */
-  searchLinear(name: string, limit = 3): WatchlistMatch[] {
+  searchLinear(name: string, limit = 3): readonly WatchlistMatch[] {
     const q = this.normaliser.normalise(name);
-    if (q.tokens.length === 0) return [];
+    if (q.tokens.length === 0) return NO_MATCHES;
     const all: number[] = [];
     for (let i = 0; i < this.names.length; i++) all.push(i);
     return this.best(all, 0, all.length, q, limit);
@@ -575,6 +575,8 @@ interface Posting {
 
 /** Slots of the search memo (see search()): up to 196,608 names remembered, 16 MB of slots when full. */
 const MEMO_SLOTS = 1 << 18;
+/** The answer for a name that matches nothing: one frozen array, not a new one each time. */
+const NO_MATCHES: readonly WatchlistMatch[] = Object.freeze([]);
 /** The search memo's value for a name that matches nothing. */
 const NO_MATCH = 0x7fffffff;
 
