@@ -211,7 +211,7 @@ export class NameNormaliser {
 export const MAX_NAME_TOKENS = 24;
 
 /** A name's normal form; `text` is joined only when asked for (screening compares tokens). */
-class Normalised implements NormalisedName {
+export class Normalised implements NormalisedName {
   constructor(
     readonly tokens: string[],
     readonly weights: number[],

@@ -1,4 +1,4 @@
-import { MAX_NAME_TOKENS, NameNormaliser, type NameRules, type NormalisedName } from './names.js';
+import { MAX_NAME_TOKENS, NameNormaliser, Normalised, type NameRules, type NormalisedName } from './names.js';
 import { freshMap } from '../validation/memo.js';
 import { TokenPairIndex, withRoom } from './pairs.js';
 import { fnv1a, StringCache } from './string-cache.js';
@@ -554,14 +554,7 @@ export class WatchlistIndex {
  * with garbage (measured: ~850 bytes a consignment, peak RSS 270 MB instead of ~150 MB).
  */
 function kept(norm: NormalisedName): NormalisedName {
-  return {
-    tokens: norm.tokens.slice(),
-    weights: norm.weights.slice(),
-    // Joined when asked for, as normalise() does: screening compares tokens only.
-    get text() {
-      return this.tokens.join(' ');
-    },
-  };
+  return new Normalised(norm.tokens.slice(), norm.weights.slice());
 }
 
 /** Tokens shorter than this match only when equal (as NameNormaliser.tokenSimilarity allows edits from 4). */
