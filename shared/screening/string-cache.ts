@@ -53,11 +53,13 @@ export class StringCache {
     return slot < 0 ? -1 : this.table[slot * SLOT + 1]!;
   }
 
-  /** True when a new key of `length` characters would not fit: clear() before set(). */
+  /**
+   * True when a new key of `length` characters might not fit: clear() before set(). (Whether a
+   * key sits inline depends on its characters too, so any key counts against the character store.)
+   */
   full(length: number): boolean {
     return (
-      length <= this.maxChars &&
-      (this.count >= limit(this.maxSlots) || (length > INLINE_CHARS && this.used + length > this.maxChars))
+      length <= this.maxChars && (this.count >= limit(this.maxSlots) || this.used + length > this.maxChars)
     );
   }
 

@@ -43,6 +43,29 @@ describe('string cache', () => {
     );
   });
 
+  it('finds every key set since it last started over, whatever their width, in a small table', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({ unit: fc.constantFrom('a', 'ÿ', '名', '\u{1f600}'), maxLength: 40, size: 'max' }),
+          {
+            maxLength: 200,
+          },
+        ),
+        (keys) => {
+          const cache = new StringCache(8, 2); // 6 keys, 128 characters outside the slots
+          let since: string[] = [];
+          for (const [i, key] of keys.entries()) {
+            if (put(cache, key, 0, key.length, i)) since = [];
+            since = [...since.filter((k) => k !== key), key];
+            expect(cache.size).toBe(since.length);
+            for (const k of since) expect(cache.get(k, 0, k.length, fnv1a(k))).toBe(keys.lastIndexOf(k, i));
+          }
+        },
+      ),
+    );
+  });
+
   it('finds a key despite hash collisions, by comparing characters', () => {
     const cache = new StringCache(16, 16);
     // Every key given the same hash: only the characters tell them apart.
