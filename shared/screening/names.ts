@@ -123,7 +123,7 @@ export class NameNormaliser {
       this.words.clear();
       this.wordInfo.length = 0;
     }
-    this.words.set(text, start, end, h, this.wordInfo.push(info) - 1);
+    if (this.words.set(text, start, end, h, this.wordInfo.length)) this.wordInfo.push(info);
     return info;
   }
 

@@ -73,20 +73,21 @@ export class StringCache {
   /**
    * Sets the value (≥ 0) of text[start, end) (hash `h`), copying the key's characters. The
    * caller checks full() first: a full table throws rather than growing past its bounds. A key
-   * longer than the whole character store, or whose slot is too far (see slotOf), is not kept.
+   * longer than the whole character store, or whose slot is too far (see slotOf), is not kept:
+   * returns whether it was, so that callers keep what the value stands for only then.
    */
-  set(text: string, start: number, end: number, h: number, value: number): void {
+  set(text: string, start: number, end: number, h: number, value: number): boolean {
     if (value < 0 || value > 0x7fffffff) throw new RangeError('values are non-negative int32');
     let slot = this.slotOf(text, start, end, h);
-    if (slot < 0) return;
+    if (slot < 0) return false;
     if (this.table[slot * SLOT + 1] === -1) {
       const length = end - start;
-      if (length > this.maxChars) return;
+      if (length > this.maxChars) return false;
       if (this.full(length)) throw new RangeError('the table is full: clear() it first');
       if (this.count >= limit(this.slots)) {
         this.grow();
         slot = this.slotOf(text, start, end, h);
-        if (slot < 0) return;
+        if (slot < 0) return false;
       }
       const at = slot * SLOT;
       const t = this.table;
@@ -97,6 +98,7 @@ export class StringCache {
       this.count++;
     }
     this.table[slot * SLOT + 1] = value;
+    return true;
   }
 
   /**

@@ -210,9 +210,11 @@ export class WatchlistIndex {
   /** The candidates of the last query (see candidates()). */
   private found: Int32Array = OUT;
   private foundFrom = 0;
-  /** Memo of searches by limit: name as given → the id of its result in searchResults, if any. */
-  private readonly searched = new Map<number, StringCache>();
-  private readonly searchResults = new Map<number, (readonly WatchlistMatch[])[]>();
+  /** Memo of searches, by limit: name as given → the id of its answer in `results`, or NO_MATCH. */
+  private readonly searched = new Map<
+    number,
+    { names: StringCache; results: (readonly WatchlistMatch[])[] }
+  >();
 
   constructor(
     readonly entries: readonly WatchlistEntry[],
@@ -282,22 +284,21 @@ export class WatchlistIndex {
     // million parcels of the benchmark hold ~150,000 buyers, each ~5 times). Hashing the name
     // as given and finding it costs a tenth of normalising it and searching the index.
     let memo = this.searched.get(limit);
-    let results = this.searchResults.get(limit);
-    if (memo === undefined || results === undefined) {
-      this.searched.set(limit, (memo = new StringCache(MEMO_SLOTS)));
-      this.searchResults.set(limit, (results = []));
-    }
+    if (memo === undefined)
+      this.searched.set(limit, (memo = { names: new StringCache(MEMO_SLOTS), results: [] }));
+    const { names, results } = memo;
     const h = fnv1a(name);
-    const id = memo.get(name, 0, name.length, h);
+    const id = names.get(name, 0, name.length, h);
     // Most parties match nothing: they are remembered without a result, as NO_MATCH.
     if (id === NO_MATCH) return NO_MATCHES;
     if (id >= 0) return results[id]!;
     const result = this.searchIndexed(name, limit);
-    if (memo.full(name.length)) {
-      memo.clear();
+    if (names.full(name.length)) {
+      names.clear();
       results.length = 0;
     }
-    memo.set(name, 0, name.length, h, result.length === 0 ? NO_MATCH : results.push(result) - 1);
+    const value = result.length === 0 ? NO_MATCH : results.length;
+    if (names.set(name, 0, name.length, h, value) && value !== NO_MATCH) results.push(result);
     return result;
   }
 
