@@ -3,6 +3,7 @@ import { issue, type Issue, type IssueCode } from '../model/issues.js';
 import type { DraftRecord } from '../formats/types.js';
 import { parseDecimal } from '../formats/decimal.js';
 import { checkAwb } from '../reference/awb.js';
+import { canonicalHsCode, realChapter } from '../reference/hs-codes.js';
 import { isKnownAirport } from '../reference/airports.js';
 import { toAlpha2 } from '../reference/countries.js';
 import { isVagueDescription } from '../reference/vague-terms.js';
@@ -87,11 +88,7 @@ const NONE: readonly string[] = [];
 const NO_ISSUES = Object.freeze([]) as unknown as Issue[];
 
 /** An HS code without dots and spaces, or null when it is not 4 to 10 digits of a real chapter. */
-const hsCode = memo((item: string): string | null => {
-  const code = item.replace(/[\s.]/g, '');
-  const chapter = Number(code.slice(0, 2));
-  return /^\d{4,10}$/.test(code) && chapter >= 1 && chapter <= 97 && chapter !== 77 ? code : null;
-});
+const hsCode = memo(canonicalHsCode);
 
 /**
  * Whether the code is already in canonical form: 4 to 10 digits and nothing else, of a real
@@ -103,8 +100,7 @@ function plainHsCode(item: string): boolean {
     const c = item.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
-  const chapter = (item.charCodeAt(0) - 48) * 10 + item.charCodeAt(1) - 48;
-  return chapter >= 1 && chapter <= 97 && chapter !== 77;
+  return realChapter((item.charCodeAt(0) - 48) * 10 + item.charCodeAt(1) - 48);
 }
 
 function sourceRef(source: { documentId?: string; file?: string }, line: number): Consignment['source'] {

@@ -1,5 +1,6 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import { issue, type Issue } from '../../model/issues.js';
+import { canonicalHsCode } from '../../reference/hs-codes.js';
 import type { DraftRecord } from '../types.js';
 
 /** One element's direct text child, with the attributes and line it came from. */
@@ -335,13 +336,6 @@ function volumeM3(m: Measure | undefined): number | null {
   return null;
 }
 
-/** A quick HS shape check, only to point the record's HS line at the code that is wrong. */
-function looksLikeHs(code: string): boolean {
-  const c = code.replace(/[\s.]/g, '');
-  const chapter = Number(c.slice(0, 2));
-  return /^\d{4,10}$/.test(c) && chapter >= 1 && chapter <= 97 && chapter !== 77;
-}
-
 function party(acc: PartyAcc | undefined): Party | null {
   if (!acc) return null;
   return {
@@ -434,7 +428,8 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
   }
 
   const hsCodes = c.hsCodes.map((l) => l.text.trim());
-  const badHs = c.hsCodes.find((l) => !looksLikeHs(l.text.trim()));
+  // The HS line cited is that of the code validation will refuse, if any.
+  const badHs = c.hsCodes.find((l) => canonicalHsCode(l.text.trim()) === null);
   at('hsCodes', (badHs ?? c.hsCodes[0])?.line);
 
   for (const who of ['shipper', 'consignee', 'notify'] as const) {

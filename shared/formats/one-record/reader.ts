@@ -1,5 +1,6 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import { DocumentError, issue, type Issue } from '../../model/issues.js';
+import { canonicalHsCode } from '../../reference/hs-codes.js';
 import type { DraftRecord, FormatReader, ReadItem, ReadOptions } from '../types.js';
 import { stripBom } from '../stream.js';
 import { JsonSyntaxError, parseJson, type Json, type JsonObject } from './json.js';
@@ -410,7 +411,7 @@ class OneRecordMapper {
     const weight = data.weight ? weightOf(data.weight, issues) : { rawWeight: null, weightUnit: null };
     at('weightKg', data.weight?.line);
     at('description', data.descriptionLine);
-    const badHs = data.hsCodes.find((h) => !looksLikeHs(h.code));
+    const badHs = data.hsCodes.find((h) => canonicalHsCode(h.code) === null);
     at('hsCodes', (badHs ?? data.hsCodes[0])?.line);
     for (const who of ['shipper', 'consignee', 'notify'] as const) {
       const p = data.parties[who];
@@ -500,12 +501,6 @@ function weightOf(m: Measure, issues: Issue[]): Pick<ConsignmentDraft, 'rawWeigh
     }),
   );
   return { rawWeight: m.raw, weightUnit: null };
-}
-
-function looksLikeHs(code: string): boolean {
-  const c = code.replace(/[\s.]/g, '');
-  const chapter = Number(c.slice(0, 2));
-  return /^\d{4,10}$/.test(c) && chapter >= 1 && chapter <= 97 && chapter !== 77;
 }
 
 /**
