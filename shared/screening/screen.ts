@@ -171,8 +171,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     return { riskScore, review: riskScore >= threshold };
   };
 
-  function deniedParty(flags: Flag[], name: string | undefined, who: Party): void {
-    if (!name || !index) return;
+  function deniedParty(index: WatchlistIndex, flags: Flag[], name: string | undefined, who: Party): void {
+    if (!name) return;
     const match = index.search(name, 1)[0];
     if (!match) return;
     const exact = match.similarity >= 0.9999;
@@ -294,7 +294,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     if (index)
       for (const who of dp.parties) {
         const party = who === 'shipper' ? c.shipper : who === 'consignee' ? c.consignee : c.notify;
-        deniedParty(flags, party?.name, who);
+        deniedParty(index, flags, party?.name, who);
       }
 
     // Mis-declaration and anomalies.
