@@ -5,7 +5,7 @@ import { detectFormat } from '../formats/registry.js';
 import { DEFAULT_MAX_BYTES, limitBytes, peek } from '../formats/stream.js';
 import { validateRecord, type Validated } from '../validation/validate.js';
 import { loadAirports } from '../reference/airports.js';
-import { HashSet53, hashParts } from './hash.js';
+import { FingerprintSet, hashParts, identityKey } from './hash.js';
 
 export type DocumentStatus = 'accepted' | 'partial' | 'rejected';
 
@@ -52,6 +52,8 @@ export class DocumentRun {
   private errorsOmitted = 0;
   private warningsOmitted = 0;
   private fatal = false;
+  /** The duplicate table's secret key, new for each document (see identityKey()). */
+  private readonly identityKey = identityKey();
 
   constructor(
     private readonly chunks: AsyncIterable<Buffer>,
@@ -90,7 +92,7 @@ export class DocumentRun {
         return;
       }
       this.format = reader.id;
-      const seen = new HashSet53();
+      const seen = new FingerprintSet();
       for await (const chunk of reader.read(stream, this.options)) {
         const out = this.judge(Array.isArray(chunk) ? chunk : [chunk], source, seen);
         if (out.length > 0) yield out;
@@ -105,20 +107,21 @@ export class DocumentRun {
 
   /**
    * Outcomes of a batch of read items, in their order. Validation runs first, then every
-   * identity of the batch goes through the duplicate table in one loop (HashSet53.addAll),
+   * identity of the batch goes through the duplicate table in one loop (FingerprintSet.addAll),
    * then counts and issues are taken in record order.
    */
   private judge(
     items: readonly ReadItem[],
     source: { documentId?: string; file?: string },
-    seen: HashSet53,
+    seen: FingerprintSet,
   ): Outcome[] {
+    const [k1, k2] = this.identityKey;
     const results: (Validated | undefined)[] = [];
     const keys: [number, number][] = [];
     for (const item of items) {
       const result = item.type === 'record' ? validateRecord(item.record, source) : undefined;
       results.push(result);
-      if (result?.ok) keys.push(hashParts(identityParts(result.consignment)));
+      if (result?.ok) keys.push(hashParts(identityParts(result.consignment), k1, k2));
     }
     const fresh: boolean[] = [];
     seen.addAll(keys, fresh);

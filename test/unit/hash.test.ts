@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HashSet53, hashParts } from '../../shared/intake/hash.js';
+import { FingerprintSet, hashParts } from '../../shared/intake/hash.js';
 
 /** One hash added on its own: whether it was new. */
-function addOne(set: HashSet53, key: [number, number]): boolean {
+function addOne(set: FingerprintSet, key: [number, number]): boolean {
   const fresh: boolean[] = [];
   set.addAll([key], fresh);
   return fresh[0]!;
@@ -15,7 +15,7 @@ describe('duplicate detection set', () => {
       fc.property(
         fc.array(fc.tuple(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 })), { maxLength: 6000 }),
         (ids) => {
-          const set = new HashSet53();
+          const set = new FingerprintSet();
           const reference = new Set<string>();
           for (const [a, b] of ids) {
             const key = JSON.stringify([a, b]);
@@ -34,8 +34,8 @@ describe('duplicate detection set', () => {
       fc.property(
         fc.array(fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 700 }), { maxLength: 12 }),
         (batches) => {
-          const batched = new HashSet53();
-          const single = new HashSet53();
+          const batched = new FingerprintSet();
+          const single = new FingerprintSet();
           for (const batch of batches) {
             const keys = batch.map((n) => hashParts([String(n)]));
             const fresh: boolean[] = [];
@@ -46,6 +46,25 @@ describe('duplicate detection set', () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it('fingerprints with all 64 bits, and differently under different keys', () => {
+    // The high half was cut to 21 bits once (a 53-bit number): keep all 32.
+    const highs = Array.from({ length: 200 }, (_, i) => hashParts([`P${i}`])[1]);
+    expect(Math.max(...highs)).toBeGreaterThanOrEqual(2 ** 21);
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 6 }),
+        fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
+        fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })),
+        (parts, [a1, a2], [b1, b2]) => {
+          fc.pre(a1 !== b1 || a2 !== b2);
+          expect(hashParts(parts, a1, a2)).not.toEqual(hashParts(parts, b1, b2));
+          expect(hashParts(parts, a1, a2)).toEqual(hashParts([...parts], a1, a2));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

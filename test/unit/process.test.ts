@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bufferChunks, DocumentRun, processAll } from '../../shared/intake/process.js';
 import { HEADER, readText, row } from './helpers.js';
 
 describe('document processing', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('rejects an unknown text format with UNKNOWN_FORMAT', async () => {
     const { summary, consignments } = await readText('Dear customs,\nplease find attached our manifest.\n');
     expect(consignments).toEqual([]);
@@ -87,6 +91,25 @@ describe('document processing', () => {
     );
     expect(outcomes.slice(5, 8)).toEqual(['P5', 'duplicate', 'P7']);
     expect(outcomes[0]).toBe('rejected');
+  });
+
+  it('keys the duplicate table afresh for every document, from the CSPRNG', async () => {
+    // A known key would let a sender make two parcel ids share a fingerprint offline and have
+    // the second dropped, unscreened, as a repeat of the first (shared/intake/hash.ts).
+    const draws = vi.spyOn(globalThis.crypto, 'getRandomValues'); // calls through
+    const text = [HEADER, row({ ParcelID: 'P1' }), row({ ParcelID: 'P2' }), row({ ParcelID: 'P1' })].join(
+      '\n',
+    );
+    for (let i = 0; i < 3; i++) {
+      const { summary } = await readText(text);
+      expect(summary.counts).toEqual({ received: 3, accepted: 2, rejected: 0, duplicate: 1 });
+    }
+    const keys = draws.mock.results
+      .map((r) => r.value as unknown)
+      .filter((v): v is Uint32Array => v instanceof Uint32Array && v.length === 2)
+      .map((v) => v.join(','));
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(3);
   });
 
   it('bounds the error list and counts what it left out', async () => {
