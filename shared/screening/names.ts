@@ -198,6 +198,7 @@ export class NameNormaliser {
     if (t === u) return 1;
     const lt = t.length;
     const lu = u.length;
+    if (lt > MAX_FUZZY_TOKEN || lu > MAX_FUZZY_TOKEN) return 0;
     if (Math.min(lt, lu) / Math.max(lt, lu) < this.rules.minTokenLengthRatio) return 0;
     const jw = jaroWinkler(t, u);
     if (jw >= this.rules.tokenThreshold) return jw;
@@ -209,6 +210,12 @@ export class NameNormaliser {
 }
 
 export const MAX_NAME_TOKENS = 24;
+/**
+ * Tokens longer than this count as the same only when equal. No word of a name is this long,
+ * and the fuzzy ways cost a token's length squared (its one-letter deletions, Jaro–Winkler's
+ * window): a party name is the sender's text, up to a megabyte on one CSV line.
+ */
+export const MAX_FUZZY_TOKEN = 32;
 
 /** A name's normal form; `text` is joined only when asked for (screening compares tokens). */
 export class Normalised implements NormalisedName {

@@ -2,6 +2,7 @@ import type { Consignment } from '../model/consignment.js';
 import { isVagueDescription, VAGUE_TERMS } from '../reference/vague-terms.js';
 import { hash53 } from '../intake/hash.js';
 import { memo } from '../validation/memo.js';
+import { dropContained } from './contained.js';
 import { findCasNumbers } from './cas.js';
 import { NameNormaliser } from './names.js';
 import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
@@ -224,7 +225,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         list.push({ start: h.start, end: h.end });
         byRule.set(h.data.rule, list);
       }
-      if (byRule.size > 1) dropContained(byRule, rules.termRules);
+      if (byRule.size > 1) dropContained(byRule, (rule) => rules.termRules[rule]!.category);
       for (const [ruleIndex, ranges] of byRule) {
         if (ranges.length === 0) continue;
         const rule = rules.termRules[ruleIndex]!;
@@ -404,29 +405,6 @@ function addTermFlags(
       evidence: { field: 'description', text: clip(snippet + suffix) },
     });
     if (++count >= MAX_FLAGS_PER_RULE) break;
-  }
-}
-
-/** A hit inside a longer hit of another rule of the same category says nothing new ("Glock" in "Glock switch"). */
-function dropContained(
-  byRule: Map<number, { start: number; end: number }[]>,
-  termRules: readonly TermRule[],
-): void {
-  const all = [...byRule].flatMap(([rule, ranges]) => ranges.map((r) => ({ rule, ...r })));
-  for (const [rule, ranges] of byRule) {
-    const category = termRules[rule]!.category;
-    const kept = ranges.filter(
-      (r) =>
-        !all.some(
-          (o) =>
-            o.rule !== rule &&
-            termRules[o.rule]!.category === category &&
-            o.start <= r.start &&
-            o.end >= r.end &&
-            o.end - o.start > r.end - r.start,
-        ),
-    );
-    byRule.set(rule, kept);
   }
 }
 

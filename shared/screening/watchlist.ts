@@ -1,4 +1,11 @@
-import { MAX_NAME_TOKENS, NameNormaliser, Normalised, type NameRules, type NormalisedName } from './names.js';
+import {
+  MAX_FUZZY_TOKEN,
+  MAX_NAME_TOKENS,
+  NameNormaliser,
+  Normalised,
+  type NameRules,
+  type NormalisedName,
+} from './names.js';
 import { freshMap } from '../validation/memo.js';
 import { TokenPairIndex, withRoom } from './pairs.js';
 import { fnv1a, StringCache } from './string-cache.js';
@@ -248,7 +255,7 @@ export class WatchlistIndex {
     }
     for (const [token, tid] of this.vocabulary) {
       this.postings.set(token, Int32Array.from(lists[tid]!));
-      if (token.length < MIN_EDIT_LENGTH) continue;
+      if (token.length < MIN_EDIT_LENGTH || token.length > MAX_FUZZY_TOKEN) continue;
       for (const d of [token, ...deletionsOf(token)]) {
         const near = this.deletions.get(d);
         if (near) near.push(token);
@@ -495,6 +502,12 @@ export class WatchlistIndex {
 
   /** The list tokens that count as the same as a party token (equal, or one edit away), and the names holding them. */
   private near(token: string): Posting {
+    // A token too long to be a name word stands only for itself, and is not remembered: the
+    // sender chooses it (see MAX_FUZZY_TOKEN).
+    if (token.length > MAX_FUZZY_TOKEN) {
+      const ids = this.postings.get(token);
+      return ids ? { tids: Int32Array.of(this.vocabulary.get(token)!), ids } : NO_POSTING;
+    }
     const memo = this.expanded.get(token);
     if (memo) return memo;
     const near = new Set<string>();
@@ -567,6 +580,8 @@ interface Posting {
   ids: Int32Array;
 }
 
+/** The list tokens of a party token that stands for none. */
+const NO_POSTING: Posting = { tids: new Int32Array(0), ids: new Int32Array(0) };
 /** Slots of the search memo (see search()): up to 196,608 names remembered, 16 MB of slots when full. */
 const MEMO_SLOTS = 1 << 18;
 /** The answer for a name that matches nothing: one frozen array, not a new one each time. */

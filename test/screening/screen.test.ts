@@ -17,6 +17,20 @@ const rules = (overrides: Partial<Consignment>) =>
 const noHs = (description: string, extra: Partial<Consignment> = {}) =>
   screen({ description, hsCodes: [], ...extra });
 
+describe('screening hostile text', () => {
+  it('flags a megabyte of repeated terms as it flags them once', () => {
+    // ~90,000 hits: compared pairwise for containment they once took half a minute.
+    const once = noHs('ammunition cartridges').flags;
+    expect(once.map((f) => f.rule)).toEqual(['ammunition', 'ammunition-cartridges']);
+    expect(noHs('ammunition cartridges '.repeat(45_000)).flags).toEqual(once);
+  });
+
+  it('screens a consignee named by one megabyte-long word, and matches nobody', () => {
+    const r = screen({ consignee: { ...parcel().consignee!, name: 'x'.repeat(1_000_000) } });
+    expect(r.flags).toEqual([]);
+  });
+});
+
 describe('screening result', () => {
   it('a clean parcel has no flags, score 0, and the rule-set version', () => {
     const r = screen({});

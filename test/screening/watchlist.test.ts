@@ -89,6 +89,19 @@ describe('watchlist index', () => {
       expect(index.search(name)).toEqual([]);
   });
 
+  it('matches a token too long to be a name word only when equal, and keeps the work linear', () => {
+    // A party name is the sender's text: one CSV line may hold a megabyte-long word, whose
+    // one-letter deletions alone would be a terabyte of strings.
+    expect(index.search('x'.repeat(1_000_000))).toEqual([]);
+    expect(index.search(`Rigoberto Quintero Barragan ${'x'.repeat(500_000)}`, 1)).toEqual([]);
+    const long = 'Quinterobarraganrigobertoelmayor'; // 32 letters: still one edit from a typo
+    const listed = WatchlistIndex.fromCsv(`name,alt_names\n${long},\n${long}x,\n`, dp);
+    expect(listed.search(`${long.slice(0, -1)}a`, 3).map((m) => m.listedName)).toEqual([long]);
+    expect(listed.search(`${long}y`, 3).map((m) => m.listedName)).toEqual([]);
+    expect(listed.search(`${long}x`, 3).map((m) => m.listedName)).toEqual([`${long}x`]);
+    expect(listed.searchLinear(`${long}y`, 3)).toEqual([]);
+  });
+
   it('on ties cites the name met first, and ranks the entry met first', () => {
     const entry = (id: string, name: string, altNames: string[]) => ({
       id,
