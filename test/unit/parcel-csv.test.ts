@@ -183,6 +183,65 @@ describe('parcel CSV reader', () => {
     expect(summary.errors).toContainEqual(expect.objectContaining({ code: 'PARSE_ERROR', line: 3 }));
   });
 
+  it('reads a quoted field of 200,000 line breaks once, not once a line', async () => {
+    // Joining the lines and splitting again at each one made this quadratic: minutes.
+    const body = '\nx'.repeat(200_000) + '\n';
+    const text = `${HEADER}\n${row({ GoodsDescription: `"Mugs${body}end"` })}\n${row({ ParcelID: 'P2' })}\n`;
+    const { summary, consignments } = await readText(text);
+    expect(summary.counts).toEqual({ received: 2, accepted: 2, rejected: 0, duplicate: 0 });
+    expect(consignments[0]!.description).toMatch(/^Mugs x x .* x end$/);
+    expect(consignments[1]).toMatchObject({ parcelId: 'P2', source: { line: 200_004 } });
+  });
+
+  it('gives up on a quoted field past a megabyte at its line, and reads on after it', async () => {
+    const swallowed = Array.from({ length: 20_000 }, (_, i) => row({ ParcelID: `S${i}` }));
+    const after = Array.from({ length: 50 }, (_, i) => row({ ParcelID: `A${i}` }));
+    const text = [
+      HEADER,
+      row({ ParcelID: 'P1', GoodsDescription: '"never closed' }),
+      ...swallowed,
+      ...after,
+    ].join('\n');
+    expect(swallowed.join('\n').length).toBeGreaterThan(1024 * 1024);
+    const { summary, consignments } = await readText(text);
+    expect(summary.errors).toEqual([
+      expect.objectContaining({
+        code: 'PARSE_ERROR',
+        line: 2,
+        message: expect.stringMatching(/closing quote/),
+      }),
+    ]);
+    const ids = consignments.map((c) => c.parcelId);
+    expect(ids.slice(-50)).toEqual(after.map((_, i) => `A${i}`));
+    expect(ids).not.toContain('P1');
+    expect(summary.counts.received).toBe(summary.counts.accepted);
+  });
+
+  it('keeps every distinct item of a parcel of thousands of rows, and refuses one past 10,000', async () => {
+    const items = (n: number, id: string) =>
+      Array.from({ length: n }, (_, i) =>
+        row({ ParcelID: id, GoodsDescription: `Item ${i % 3000}`, ItemHSCode: String(420200 + (i % 97)) }),
+      );
+    const big = await readText([HEADER, ...items(6000, 'P1'), row({ ParcelID: 'P2' })].join('\n'));
+    expect(big.summary.counts).toEqual({ received: 2, accepted: 2, rejected: 0, duplicate: 0 });
+    const [p1] = big.consignments;
+    expect(p1!.description.split('; ')).toEqual(Array.from({ length: 3000 }, (_, i) => `Item ${i}`));
+    expect(p1!.hsCodes).toHaveLength(97);
+    expect(p1!.extra).toMatchObject({ items: 6000 });
+
+    const huge = await readText([HEADER, ...items(10_001, 'P1'), row({ ParcelID: 'P2' })].join('\n'));
+    expect(huge.summary.counts).toEqual({ received: 2, accepted: 1, rejected: 1, duplicate: 0 });
+    expect(huge.summary.errors).toEqual([
+      expect.objectContaining({
+        code: 'PARSE_ERROR',
+        line: 2,
+        field: 'parcelId',
+        message: expect.stringMatching(/10,001 item rows/),
+      }),
+    ]);
+    expect(huge.consignments.map((c) => c.parcelId)).toEqual(['P2']);
+  });
+
   it('uses a carrier mapping profile for headers the synonyms do not know', async () => {
     const { DocumentRun } = await import('../../shared/intake/process.js');
     const { bufferChunks } = await import('../../shared/intake/process.js');

@@ -3,7 +3,7 @@ import { issue, type Issue } from '../../model/issues.js';
 import { parseDecimal } from '../decimal.js';
 import type { DraftRecord, ReadItem } from '../types.js';
 import { COLUMN_SYNONYMS, mapHeader, type Column } from './columns.js';
-import { splitRecord, sniffDelimiter } from './split.js';
+import { splitRecord, sniffDelimiter, type RecordSplitter } from './split.js';
 
 /**
  * Field position of each mapped column, -1 when absent, resolved once per file: rows stay plain
@@ -19,7 +19,15 @@ interface Group {
   rows: Row[];
   /** Every row's text held no white space but single spaces (see unfoldedSpace). */
   folded: boolean;
+  /** Rows of the parcel past MAX_ITEMS_PER_PARCEL, counted but not kept. */
+  overflow: number;
 }
+
+/**
+ * Item rows one parcel may have. Its rows are held until the parcel ends: a file whose parcel
+ * id column is wrong (one value on every row) would otherwise hold all of itself at once.
+ */
+const MAX_ITEMS_PER_PARCEL = 10_000;
 
 /**
  * White space that validation would fold: any but the plain space (and but the delimiter, for
@@ -34,6 +42,9 @@ function unfoldedSpace(delimiter: string): RegExp {
   );
 }
 
+/** Characters a record may span when a quoted field runs over lines: a line's own bound (formats/stream.ts). */
+const MAX_RECORD_CHARS = 1024 * 1024;
+
 /**
  * The synchronous core of the parcel CSV reader: fed one decoded line at a time, it maps the
  * header, joins quoted fields that span lines, and groups consecutive rows of one parcel into
@@ -46,43 +57,59 @@ export class CsvParcelParser {
   private unfolded = unfoldedSpace(',');
   /** Fields in the header: the usual count of a row's fields. */
   private width = 0;
-  private pending: { text: string; line: number } | undefined;
+  /** A record whose quoted field runs on past its first line (at `line`). */
+  private pending: { splitter: RecordSplitter; line: number } | undefined;
   private group: Group | undefined;
 
   constructor(private readonly profile?: Record<string, string>) {}
 
   /** `mayQuote` false: the caller knows the line holds no quote character. */
   line(raw: string, n: number, out: ReadItem[], mayQuote = true): void {
-    let text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    let line = n;
-    let quoted = mayQuote;
-    if (this.pending) {
-      text = `${this.pending.text}\n${text}`;
-      line = this.pending.line;
-      this.pending = undefined;
-      quoted = true;
+    const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    const pending = this.pending;
+    if (pending) {
+      if (!pending.splitter.continues(text)) {
+        this.pending = undefined;
+        // Folded it is not: a line break sits inside the quoted field.
+        this.row(pending.splitter.finish(), pending.line, false, out);
+      } else if (pending.splitter.length > MAX_RECORD_CHARS) {
+        this.pending = undefined;
+        out.push({
+          type: 'issue',
+          issue: issue(
+            'PARSE_ERROR',
+            pending.line,
+            `line ${pending.line}: a quoted field runs past ${MAX_RECORD_CHARS.toLocaleString('en')} characters without its closing quote; the record is skipped, reading goes on at line ${n + 1}`,
+          ),
+        });
+      }
+      return;
     }
     if (!this.layout) {
-      this.header(text, line, out);
+      this.header(text, n, out);
       return;
     }
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
-    const split = splitRecord(text, this.delimiter, quoted, this.width);
-    if (split.open) {
-      this.pending = { text, line };
+    const split = splitRecord(text, this.delimiter, mayQuote, this.width);
+    if (split.splitter) {
+      this.pending = { splitter: split.splitter, line: n };
       return;
     }
-    const { fields } = split;
+    this.row(split.fields, n, !this.unfolded.test(text), out);
+  }
+
+  /** A row read: the next item of the current parcel, or the first of a new one. */
+  private row(fields: string[], line: number, folded: boolean, out: ReadItem[]): void {
     // Rows of one parcel are consecutive; a new parcel id (or none) starts a new record.
-    const key = field(fields, this.layout.parcelId) ?? `#${line}`;
-    const folded = !this.unfolded.test(text);
+    const key = field(fields, this.layout!.parcelId) ?? `#${line}`;
     if (this.group && this.group.key === key) {
-      this.group.rows.push({ fields, line });
+      if (this.group.rows.length < MAX_ITEMS_PER_PARCEL) this.group.rows.push({ fields, line });
+      else this.group.overflow += 1;
       this.group.folded &&= folded;
       return;
     }
     this.flush(out);
-    this.group = { key, rows: [{ fields, line }], folded };
+    this.group = { key, rows: [{ fields, line }], folded, overflow: 0 };
   }
 
   end(out: ReadItem[]): void {
@@ -127,11 +154,20 @@ export class CsvParcelParser {
   }
 
   private flush(out: ReadItem[]): void {
-    if (this.group && this.layout)
-      out.push({
-        type: 'record',
-        record: toRecord(this.group.rows, this.layout, this.extras, this.group.folded),
-      });
+    const group = this.group;
+    if (group && this.layout) {
+      const record = toRecord(group.rows, this.layout, this.extras, group.folded);
+      if (group.overflow > 0)
+        record.issues.push(
+          issue(
+            'PARSE_ERROR',
+            record.line,
+            `parcel ${group.key} has ${(group.rows.length + group.overflow).toLocaleString('en')} item rows, more than the ${MAX_ITEMS_PER_PARCEL.toLocaleString('en')} a parcel may have: is the parcel id column right?`,
+            { field: 'parcelId' },
+          ),
+        );
+      out.push({ type: 'record', record });
+    }
     this.group = undefined;
   }
 }
@@ -189,6 +225,9 @@ function itemParts(text: string): string[] {
   return text.includes('; ') ? text.split('; ') : [text];
 }
 
+/** Items a parcel usually has at most: up to here a list is searched, past it a set. */
+const FEW = 16;
+
 function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): DraftRecord {
   const first = rows[0]!.fields;
   const line = rows[0]!.line;
@@ -197,6 +236,9 @@ function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): Dra
   /** description.split('; '), made once a second item description comes. */
   let parts: string[] | undefined;
   const hsCodes: string[] = [];
+  // The same, as sets once a parcel has many items (a sender may send thousands of rows).
+  let partSet: Set<string> | undefined;
+  let hsSet: Set<string> | undefined;
   let value: number | null = null;
   let itemWeight = 0;
   const skus: string[] = [];
@@ -206,14 +248,24 @@ function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): Dra
       if (description === '') description = d;
       else {
         parts ??= itemParts(description);
-        if (!parts.includes(d)) {
+        if (parts.length > FEW && !partSet) partSet = new Set(parts);
+        if (!(partSet ? partSet.has(d) : parts.includes(d))) {
           description = `${description}; ${d}`;
-          parts.push(...itemParts(d));
+          for (const part of itemParts(d)) {
+            parts.push(part);
+            partSet?.add(part);
+          }
         }
       }
     }
     const hs = field(f, ix.hsCode);
-    if (hs && !hsCodes.includes(hs)) hsCodes.push(hs);
+    if (hs) {
+      if (hsCodes.length > FEW && !hsSet) hsSet = new Set(hsCodes);
+      if (!(hsSet ? hsSet.has(hs) : hsCodes.includes(hs))) {
+        hsCodes.push(hs);
+        hsSet?.add(hs);
+      }
+    }
     const sku = field(f, ix.sku);
     if (sku) skus.push(sku);
     const qty = num(field(f, ix.quantity)) ?? 1;
