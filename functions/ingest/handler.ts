@@ -38,6 +38,16 @@ const deps = {
   profiles: await configuredProfiles(),
 };
 
+/**
+ * How long a worker holds a document: the function's timeout and a minute (set by the stack), so
+ * that a worker stopped by its timeout leaves the document to the next delivery of its message.
+ */
+const leaseSeconds = Number(process.env.DOCUMENT_LEASE_SECONDS ?? 15 * 60);
+if (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0)
+  throw new Error(
+    `DOCUMENT_LEASE_SECONDS must be a positive number of seconds, not "${process.env.DOCUMENT_LEASE_SECONDS}"`,
+  );
+
 class DocumentBusyError extends Error {}
 
 async function recordHandler(record: SQSRecord): Promise<void> {
@@ -56,7 +66,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
         key,
         etag: s3.s3.object.eTag ?? s3.s3.object.sequencer ?? 'unknown',
       },
-      deps,
+      { ...deps, leaseMs: leaseSeconds * 1000 },
     );
     if (result.outcome === 'in-progress')
       throw new DocumentBusyError(`document ${parsed.documentId} is being processed by another worker`);

@@ -81,6 +81,9 @@ export class IntakeStack extends Stack {
         REVIEW_THRESHOLD: String(config.reviewThreshold),
         SCREENING_RULES: `s3://${referenceData.bucketName}/${screening.rules}`,
         SCREENING_WATCHLIST: `s3://${referenceData.bucketName}/${screening.watchlist}`,
+        // A run stopped by its timeout gives the document up a minute later (the message comes
+        // back after 6 × the timeout).
+        DOCUMENT_LEASE_SECONDS: String(config.ingest.timeoutSeconds + 60),
       },
     });
 

@@ -19,6 +19,8 @@ import type {
 import { backoff, MAX_BATCH_ATTEMPTS } from './retry.js';
 
 const FINAL = new Set(['accepted', 'partial', 'rejected']);
+/** BatchWriteItem requests a putConsignments call keeps in flight (the SDK's agent pools 50 sockets). */
+const WRITES_IN_FLIGHT = 8;
 
 export class DynamoIntakeStore implements IntakeStore {
   constructor(
@@ -67,7 +69,12 @@ export class DynamoIntakeStore implements IntakeStore {
     }
   }
 
+  /**
+   * Writes in requests of 25 (BatchWriteItem's bound), WRITES_IN_FLIGHT at a time: one after the
+   * other, a million-parcel manifest would wait on ~31,000 round trips in a row.
+   */
   async putConsignments(items: StoredConsignment[]): Promise<void> {
+    const chunks: Record<string, unknown>[][] = [];
     for (let i = 0; i < items.length; i += 25) {
       const requests = items.slice(i, i + 25).map((c) => ({
         PutRequest: {
@@ -83,8 +90,18 @@ export class DynamoIntakeStore implements IntakeStore {
           },
         },
       }));
-      await this.batchWrite(requests);
+      chunks.push(requests);
     }
+    let next = 0;
+    const writer = async () => {
+      while (next < chunks.length) await this.batchWrite(chunks[next++]!);
+    };
+    // Every writer runs to its end before an error is thrown: none is left running unobserved.
+    const settled = await Promise.allSettled(
+      Array.from({ length: Math.min(WRITES_IN_FLIGHT, chunks.length) }, writer),
+    );
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {

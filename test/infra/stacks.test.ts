@@ -308,6 +308,13 @@ describe('intake path', () => {
     const visibility = (queues[queueId]!.Properties as { VisibilityTimeout: number }).VisibilityTimeout;
     expect(timeout).toBe(dev.ingest.timeoutSeconds);
     expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
+    // A run its timeout stopped gives the document up before the message comes back.
+    const lease = Number(
+      (fn.props as { Environment: { Variables: Record<string, string> } }).Environment.Variables
+        .DOCUMENT_LEASE_SECONDS,
+    );
+    expect(lease).toBeGreaterThan(timeout);
+    expect(lease).toBeLessThan(visibility);
   });
 });
 

@@ -58,7 +58,50 @@ describe('DynamoDB intake store', () => {
     const calls = ddb
       .commandCalls(BatchWriteCommand)
       .map((c) => (c.args[0].input.RequestItems!.t as unknown[]).length);
-    expect(calls).toEqual([25, 2, 5]);
+    // Both requests go out at once; the two left over are sent again after a pause.
+    expect(calls).toEqual([25, 5, 2]);
+  });
+
+  it('keeps several requests in flight, at most eight, and writes each item once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const written: string[] = [];
+    ddb.on(BatchWriteCommand).callsFake(async (input: { RequestItems: Record<string, unknown[]> }) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      for (const r of input.RequestItems.t! as { PutRequest: { Item: { id: string } } }[])
+        written.push(r.PutRequest.Item.id);
+      return {};
+    });
+    const store = new DynamoIntakeStore(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+      't',
+    );
+    const items = Array.from({ length: 500 }, (_, i) => consignment(i + 1));
+    await store.putConsignments(items);
+    expect(most).toBe(8);
+    expect(written.sort()).toEqual(items.map((c) => c.id).sort());
+  });
+
+  it('lets every request in flight end before it reports the first failure', async () => {
+    let call = 0;
+    let ended = 0;
+    ddb.on(BatchWriteCommand).callsFake(async () => {
+      const n = ++call;
+      await new Promise((resolve) => setTimeout(resolve, n === 1 ? 1 : 20));
+      ended += 1;
+      if (n === 1) throw new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+      return {};
+    });
+    const store = new DynamoIntakeStore(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+      't',
+    );
+    await expect(
+      store.putConsignments(Array.from({ length: 100 }, (_, i) => consignment(i + 1))),
+    ).rejects.toThrow('slow down');
+    expect(ended).toBe(call);
   });
 
   it('gives up with a clear error when DynamoDB keeps refusing', async () => {
