@@ -21,6 +21,7 @@ export const ISSUE_CODES = [
   'UNSAFE_XML',
   'TOO_LARGE',
   'ENCODING',
+  'RECORD_TOO_LARGE',
 ] as const;
 export type IssueCode = (typeof ISSUE_CODES)[number];
 
@@ -35,13 +36,18 @@ export interface Issue {
   severity: Severity;
 }
 
+/** Characters of an issue's message. */
+export const MAX_MESSAGE = 500;
+
 export function issue(
   code: IssueCode,
   line: number,
   message: string,
   opts: { field?: string; severity?: Severity } = {},
 ): Issue {
-  const out: Issue = { code, line, message, severity: opts.severity ?? 'error' };
+  // Messages quote the sender's text (a parcel id, a description): bounded for the acknowledgement.
+  const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
+  const out: Issue = { code, line, message: text, severity: opts.severity ?? 'error' };
   if (opts.field !== undefined) out.field = opts.field;
   return out;
 }

@@ -81,7 +81,60 @@ export function validateRecord(
   if (draft.volumeM3 != null) consignment.volumeM3 = draft.volumeM3;
   if (notify) consignment.notify = notify;
   if (draft.extra) consignment.extra = draft.extra;
+  const chars = textChars(consignment);
+  if (chars > MAX_RECORD_TEXT)
+    return {
+      ok: false,
+      errors: [
+        issue(
+          'RECORD_TOO_LARGE',
+          record.line,
+          `the record holds ${chars.toLocaleString('en')} characters of text, more than the ${MAX_RECORD_TEXT.toLocaleString('en')} a consignment may store`,
+        ),
+      ],
+      warnings: v.warnings,
+    };
   return { ok: true, consignment, warnings: v.warnings };
+}
+
+/**
+ * Characters of text a consignment may hold. A stored consignment is one DynamoDB item, at most
+ * 400 KB: a record past it would fail the write of its whole batch, and so the document. Text
+ * counts at up to 3 bytes a character, leaving room for keys and flags.
+ */
+export const MAX_RECORD_TEXT = 100_000;
+
+/** Characters of a consignment's text fields, extra included (numbers count 8): what sizes its item. */
+function textChars(c: Consignment): number {
+  let n = c.description.length + partyChars(c.shipper) + partyChars(c.consignee);
+  if (c.notify) n += partyChars(c.notify);
+  n += (c.awb?.length ?? 0) + (c.hawb?.length ?? 0) + (c.parcelId?.length ?? 0);
+  for (const h of c.hsCodes) n += h.length + 2;
+  for (const s of c.specialHandling) n += s.length + 2;
+  if (c.extra) n += valueChars(c.extra, 0);
+  return n;
+}
+
+function partyChars(p: Party | null): number {
+  if (!p) return 0;
+  return (
+    p.name.length +
+    (p.address?.length ?? 0) +
+    (p.city?.length ?? 0) +
+    (p.postcode?.length ?? 0) +
+    (p.countryCode?.length ?? 0)
+  );
+}
+
+function valueChars(v: unknown, depth: number): number {
+  if (typeof v === 'string') return v.length + 2;
+  if (typeof v !== 'object' || v === null) return 8;
+  // Readers build `extra` a few levels deep; anything past 16 counts as too long to store.
+  if (depth > 16) return MAX_RECORD_TEXT + 1;
+  let n = 0;
+  if (Array.isArray(v)) for (const x of v) n += valueChars(x, depth + 1);
+  else for (const key in v) n += key.length + valueChars((v as Record<string, unknown>)[key], depth + 1);
+  return n;
 }
 
 const NONE: readonly string[] = [];

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bufferChunks, DocumentRun, processAll } from '../../shared/intake/process.js';
 import { HEADER, readText, row } from './helpers.js';
+import { MAX_MESSAGE } from '../../shared/model/issues.js';
 
 describe('document processing', () => {
   afterEach(() => {
@@ -110,6 +111,17 @@ describe('document processing', () => {
       .map((v) => v.join(','));
     expect(keys).toHaveLength(3);
     expect(new Set(keys).size).toBe(3);
+  });
+
+  it('bounds each message, which quotes the sender text', async () => {
+    const id = `P${'9'.repeat(5000)}`;
+    const { summary } = await readText(
+      [HEADER, row({ ParcelID: id }), row({ ParcelID: 'P2' }), row({ ParcelID: id })].join('\n'),
+    );
+    expect(summary.counts.duplicate).toBe(1);
+    const [warning] = summary.warnings.filter((w) => w.code === 'DUPLICATE_RECORD');
+    expect(warning!.message).toMatch(/^record P9{400,}…$/);
+    expect(warning!.message.length).toBe(MAX_MESSAGE);
   });
 
   it('bounds the error list and counts what it left out', async () => {
