@@ -53,6 +53,13 @@ export class DynamoAggregateStore implements AggregateStore {
       );
       return Number(out.Attributes?.count ?? n);
     } catch (error) {
+      if (options.token !== undefined && isItemTooLarge(error)) {
+        // The counter has remembered so many batches (a consignee in thousands of documents of
+        // one window) that its item is full: count on without remembering this one. A
+        // re-delivered batch may then count twice, which can only flag more, never less.
+        const { token: _remembered, ...rest } = options;
+        return this.increment(key, window, n, rest);
+      }
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // This batch was counted before (a re-delivery): report the total as it stands.
       const got = await this.db.send(
@@ -61,4 +68,13 @@ export class DynamoAggregateStore implements AggregateStore {
       return Number(got.Item?.count ?? 0);
     }
   }
+}
+
+/** DynamoDB's refusal of an update that would take an item past 400 KB. */
+function isItemTooLarge(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /item size .*exceeded the maximum allowed size/i.test(error.message)
+  );
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { aggregateKey, DynamoAggregateStore } from '../../shared/aws/aggregate-store.js';
 import {
   applyAggregateRules,
@@ -95,6 +95,26 @@ describe('DynamoDB adapter on dynalite', () => {
       expiresAt: 1793664000,
     });
     expect([...(item.tokens as Set<string>)]).toEqual(['d#0']);
+  });
+
+  it('counts on when the counter has remembered too many batches for one item', async () => {
+    // ~9,000 batches of one window already remembered: adding one more token passes 400 KB.
+    const key = aggregateKey('CNEE#FULL', '2026-11-01T00:00Z');
+    const tokens = new Set(Array.from({ length: 9000 }, (_, i) => `doc-${String(i).padStart(36, '0')}#0`));
+    await emu.db.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: key,
+        UpdateExpression: 'SET #n = :n, tokens = :t',
+        ExpressionAttributeNames: { '#n': 'count' },
+        ExpressionAttributeValues: { ':n': 9000, ':t': tokens },
+      }),
+    );
+    const store = new DynamoAggregateStore(emu.db, TABLE);
+    const token = `x-${'y'.repeat(60_000)}`;
+    expect(await store.increment('CNEE#FULL', '2026-11-01T00:00Z', 3, { token })).toBe(9003);
+    // A batch remembered before is still counted once.
+    expect(await store.increment('CNEE#FULL', '2026-11-01T00:00Z', 3, { token: [...tokens][0]! })).toBe(9003);
   });
 
   it('splitting across two documents is flagged from the batch that crosses the maximum', async () => {
