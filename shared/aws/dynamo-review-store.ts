@@ -64,6 +64,8 @@ export class DynamoReviewStore implements ReviewStore, ConsignmentReads {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Index items a byStatus call reads at most (see MAX_READ_PER_LIST). */
+    private readonly maxReadPerList = MAX_READ_PER_LIST,
   ) {}
 
   async get(id: string): Promise<ReviewItem | undefined> {
@@ -149,32 +151,49 @@ export class DynamoReviewStore implements ReviewStore, ConsignmentReads {
     }
   }
 
-  async audit(id: string): Promise<AuditEntry[]> {
+  async audit(id: string, latest?: number): Promise<AuditEntry[]> {
     const entries: AuditEntry[] = [];
+    // Newest first when only the latest are wanted (sort keys hold the padded version).
     for await (const raw of this.query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.review(id).pk, ':prefix': 'AUDIT#' },
       ConsistentRead: true,
-    }))
+      ...(latest !== undefined ? { ScanIndexForward: false, Limit: latest } : {}),
+    })) {
       entries.push(strip<AuditEntry>(raw, ['type']));
-    return entries;
+      if (latest !== undefined && entries.length >= latest) break;
+    }
+    return latest !== undefined ? entries.reverse() : entries;
   }
 
   async byStatus(status: ReviewStatus, options: { category?: string; limit: number }): Promise<ReviewItem[]> {
     const items: ReviewItem[] = [];
-    for await (const raw of this.query({
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: {
-        ':pk': `REVIEW#${status}`,
-        ...(options.category ? { ':cat': options.category } : {}),
-      },
-      ...(options.category ? { FilterExpression: 'contains(categories, :cat)' } : {}),
-      Limit: Math.min(options.category ? 200 : options.limit, 1000),
-    })) {
-      items.push(toItem(raw));
-      if (items.length >= options.limit) break;
-    }
+    let read = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: {
+            ':pk': `REVIEW#${status}`,
+            ...(options.category ? { ':cat': options.category } : {}),
+          },
+          ...(options.category ? { FilterExpression: 'contains(categories, :cat)' } : {}),
+          Limit: Math.min(options.category ? 200 : options.limit, 1000, this.maxReadPerList),
+          ExclusiveStartKey: start,
+        }),
+      );
+      read += out.ScannedCount ?? 0;
+      for (const raw of out.Items ?? []) {
+        items.push(toItem(raw));
+        if (items.length >= options.limit) return items;
+      }
+      start = out.LastEvaluatedKey;
+      // A category filter reads past the items of other categories: a rare one (or one that is
+      // not there) would otherwise read the whole status, and DECIDED only grows.
+    } while (start && read < this.maxReadPerList);
     return items;
   }
 
@@ -290,6 +309,9 @@ export class DynamoReviewStore implements ReviewStore, ConsignmentReads {
     } while (start);
   }
 }
+
+/** Index items a byStatus call reads at most (in queue order): a category filter looks this far. */
+export const MAX_READ_PER_LIST = 5_000;
 
 /**
  * Decision events kept in the table (the local stack has no EventBridge): one item per event id,

@@ -1,4 +1,4 @@
-import { ROLES, type Identity, type Role } from './types.js';
+import { ROLES, SYSTEM_ACTOR, type Identity, type Role } from './types.js';
 
 export type Claims = Record<string, string | number | boolean | string[] | undefined>;
 
@@ -23,7 +23,8 @@ export function parseGroups(value: Claims[string]): string[] {
 export function identityFromClaims(claims: Claims | undefined): Identity | undefined {
   if (!claims) return undefined;
   const name = claims['cognito:username'] ?? claims.username;
-  if (typeof name !== 'string' || !USERNAME_PATTERN.test(name)) return undefined;
+  // "system" signs lease expiries in the audit trail: no person may act under that name.
+  if (typeof name !== 'string' || !USERNAME_PATTERN.test(name) || name === SYSTEM_ACTOR) return undefined;
   const roles = parseGroups(claims['cognito:groups']).filter((g): g is Role =>
     (ROLES as readonly string[]).includes(g),
   );

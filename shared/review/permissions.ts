@@ -20,6 +20,8 @@ export const PERMISSIONS = {
 export type ReviewAction = keyof typeof PERMISSIONS;
 
 export function can(identity: Identity, action: ReviewAction): boolean {
+  // A carrier never sees screening results, whatever other group the account is also in.
+  if (identity.roles.includes('carrier')) return false;
   const allowed: readonly Role[] = PERMISSIONS[action];
   return identity.roles.some((r) => allowed.includes(r));
 }

@@ -10,8 +10,12 @@ export interface ReviewStore {
   appendAudit(id: string, entries: AuditEntry[]): Promise<void>;
   /** Drops the outbox once flushed, only while the item is still at that version. */
   clearOutbox(id: string, version: number): Promise<void>;
-  audit(id: string): Promise<AuditEntry[]>;
-  /** Items stored with this status in queue order (score desc, age desc), optionally of one category. */
+  /** The item's audit trail, oldest first; only its `latest` entries when given. */
+  audit(id: string, latest?: number): Promise<AuditEntry[]>;
+  /**
+   * Items stored with this status in queue order (score desc, age desc), optionally of one
+   * category; a store may look at a bounded number of items for the category (DynamoDB: 5,000).
+   */
   byStatus(status: ReviewStatus, options: { category?: string; limit: number }): Promise<ReviewItem[]>;
   /** Every item stored with this status, few attributes (for queue statistics). */
   summaries(status: ReviewStatus): AsyncIterable<ReviewSummary>;

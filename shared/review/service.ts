@@ -53,7 +53,10 @@ export interface ShowView {
   item: ReviewItemView;
   consignment: Omit<StoredConsignment, 'flags'> | null;
   flags: StoredConsignment['flags'];
+  /** The latest MAX_AUDIT_SHOWN entries of the trail, oldest first. */
   audit: Omit<AuditEntry, 'version'>[];
+  /** Present (true) when older entries were left out. */
+  auditTruncated?: true;
   document: { documentId: string; fileName: string | null; downloadUrl: string | null };
   related: { id: string; ref: string; relation: string; riskScore: number; status: ReviewStatus | null }[];
 }
@@ -70,6 +73,8 @@ const CATEGORY_PATTERN = /^[a-z0-9-]{1,40}$/;
 const MAX_IN_REVIEW = 1000;
 const MAX_WRITE_ATTEMPTS = 5;
 const RELATED_LIMIT = 20;
+/** Audit entries an item view carries: its latest, so a long trail cannot outgrow the response. */
+export const MAX_AUDIT_SHOWN = 200;
 
 export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -159,7 +164,7 @@ export class ReviewService {
     await this.flush(item);
     const [stored, audit, doc] = await Promise.all([
       this.deps.reads.consignment(id),
-      this.deps.store.audit(id),
+      this.deps.store.audit(id, MAX_AUDIT_SHOWN + 1),
       this.deps.reads.document(item.documentId),
     ]);
     const now = this.now();
@@ -183,7 +188,9 @@ export class ReviewService {
       item: toView(item, viewer, now),
       consignment: stored ? (consignment as Omit<StoredConsignment, 'flags'>) : null,
       flags,
-      audit: audit.map(({ version: _v, ...entry }) => entry),
+      // The latest entries: claim and release repeat without bound, and the view must stay small.
+      audit: audit.slice(-MAX_AUDIT_SHOWN).map(({ version: _v, ...entry }) => entry),
+      ...(audit.length > MAX_AUDIT_SHOWN ? { auditTruncated: true as const } : {}),
       document: {
         documentId: item.documentId,
         fileName: doc?.fileName ?? null,

@@ -110,7 +110,31 @@ function checkNote(note: unknown, required: boolean): string | undefined {
   const text = note.trim();
   if (text.length > MAX_NOTE_LENGTH)
     throw new ReviewError('INVALID_REQUEST', `note is longer than ${MAX_NOTE_LENGTH} characters`);
+  // Notes travel to filers (request for information) and consoles: line breaks and tabs only.
+  if (hasControlCharacter(text))
+    throw new ReviewError(
+      'INVALID_REQUEST',
+      'note holds control characters (only line breaks and tabs are allowed)',
+    );
   return text;
+}
+
+/** C0 and C1 controls but tab and line ends, and the Unicode line, paragraph and bidi controls. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20) {
+      if (c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
+    } else if (
+      (c >= 0x7f && c <= 0x9f) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      (c >= 0x202a && c <= 0x202e) ||
+      (c >= 0x2066 && c <= 0x2069)
+    )
+      return true;
+  }
+  return false;
 }
 
 function refuseDecided(item: ReviewItem): void {
@@ -234,7 +258,7 @@ export function reassign(
   leaseMs = DEFAULT_LEASE_MS,
 ): Transition {
   authorize(actor, 'reassign');
-  if (typeof to !== 'string' || !USERNAME_PATTERN.test(to))
+  if (typeof to !== 'string' || !USERNAME_PATTERN.test(to) || to === SYSTEM_ACTOR)
     throw new ReviewError('INVALID_REQUEST', '"to" must name a user');
   const text = checkNote(note, false);
   refuseDecided(item);

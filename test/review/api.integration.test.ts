@@ -2,7 +2,7 @@ import './quiet-env.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoEventStore, DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
 import { keys } from '../../shared/store/keys.js';
@@ -458,5 +458,48 @@ describe('the local server', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('<title>console</title>');
     expect((await fetch(`${server.url}/%2e%2e/%2e%2e/etc/passwd`)).status).toBe(404);
+  });
+});
+
+describe('a long audit trail', () => {
+  it('an item view carries its latest 200 entries and says older ones were left out', async () => {
+    // Claim and release may repeat without bound; the view (a Lambda response, at most 6 MB) may not.
+    const seeded = await seedDocument(emu, 'doc-int-audit', [{ parcelId: 'LONG1', consignee: 'Long Trail' }]);
+    const id = seeded.ids[0]!;
+    const store = new DynamoReviewStore(emu.db, TABLE);
+    const at = (v: number) => new Date(clock - 1_000_000 + v * 1000).toISOString();
+    const entries = Array.from({ length: 250 }, (_, i) => ({
+      at: at(i + 1),
+      actor: 'reviewer1',
+      action: (i % 2 === 0 ? 'CLAIM' : 'RELEASE') as 'CLAIM' | 'RELEASE',
+      version: i + 1,
+    }));
+    for (let i = 0; i < entries.length; i += 25) await store.appendAudit(id, entries.slice(i, i + 25));
+    const all = await store.audit(id);
+    expect(all).toHaveLength(250);
+    expect(await store.audit(id, 5)).toEqual(all.slice(-5));
+    const shown = (await api('ops1', 'GET', `/review/items/${id}`)).body;
+    expect(shown.auditTruncated).toBe(true);
+    expect(shown.audit).toHaveLength(200);
+    expect(shown.audit[0].at).toBe(at(51));
+    expect(shown.audit[199].at).toBe(at(250));
+  });
+});
+
+describe('listing by category', () => {
+  it('reads a bounded number of index items for a category filter, not the whole status', async () => {
+    /** Index items a category listing read, as DynamoDB counts them (ScannedCount). */
+    const itemsRead = async (store: DynamoReviewStore) => {
+      const sent = vi.spyOn(emu.db, 'send');
+      const found = await store.byStatus('DECIDED', { category: 'no-such-category', limit: 10 });
+      const outs = (await Promise.all(sent.mock.results.map((r) => r.value))) as { ScannedCount?: number }[];
+      sent.mockRestore();
+      return { found, read: outs.reduce((n, o) => n + (o.ScannedCount ?? 0), 0) };
+    };
+    const decided = await new DynamoReviewStore(emu.db, TABLE).count('DECIDED');
+    expect(decided).toBeGreaterThan(1);
+    // Unbounded, it reads every DECIDED item to find none; bounded to one, one.
+    expect(await itemsRead(new DynamoReviewStore(emu.db, TABLE))).toEqual({ found: [], read: decided });
+    expect(await itemsRead(new DynamoReviewStore(emu.db, TABLE, 1))).toEqual({ found: [], read: 1 });
   });
 });

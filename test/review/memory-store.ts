@@ -59,12 +59,13 @@ export class MemoryReviewStore implements ReviewStore, ConsignmentReads {
     if (item && item.version === version) delete item.outbox;
   }
 
-  async audit(id: string) {
+  async audit(id: string, latest?: number) {
     await this.tick();
-    return [...this.auditLog.entries()]
+    const all = [...this.auditLog.entries()]
       .filter(([k]) => k.startsWith(`${id}#`))
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([, v]) => clone(v));
+    return latest === undefined ? all : all.slice(-latest);
   }
 
   async byStatus(status: ReviewStatus, options: { category?: string; limit: number }) {

@@ -71,6 +71,11 @@ describe('permissions per role', () => {
     expect(code(() => reopen(item, carrier, T0, 'x'))).toBe('FORBIDDEN');
   });
 
+  it('an account that is also a carrier may do nothing, whatever other group it is in', () => {
+    const both = { username: 'x', roles: ['carrier', 'supervisor'] } as Identity;
+    expect((Object.keys(PERMISSIONS) as ReviewAction[]).filter((a) => can(both, a))).toEqual([]);
+  });
+
   it('ops only read: claim, decide and release are refused', () => {
     const item = seedItem({ id: 'o1' });
     expect(code(() => claim(item, ops, T0))).toBe('FORBIDDEN');
@@ -97,6 +102,10 @@ describe('identity from JWT claims', () => {
     });
     expect(identityFromClaims({ 'cognito:groups': '[reviewer]' })).toBeUndefined();
     expect(identityFromClaims({ 'cognito:username': 'bad name!' })).toBeUndefined();
+    // "system" signs lease expiries: nobody may act under it.
+    expect(
+      identityFromClaims({ 'cognito:username': 'system', 'cognito:groups': ['supervisor'] }),
+    ).toBeUndefined();
   });
 
   it('the development users resolve to the documented roles', () => {
@@ -236,6 +245,14 @@ describe('decide', () => {
     expect(code(() => decide(held(), r1, at(1), { decision: 'CLEAR', note: 'x'.repeat(2001) }, ids))).toBe(
       'INVALID_REQUEST',
     );
+    // Notes reach filers and consoles: line breaks and tabs only, no other control characters.
+    for (const bad of ['a\u0001b', 'a\u001b[31mb', 'a\u202eb', 'a\u0000'])
+      expect(code(() => decide(held(), r1, at(1), { decision: 'CLEAR', note: bad }, ids))).toBe(
+        'INVALID_REQUEST',
+      );
+    expect(
+      decide(held(), r1, at(1), { decision: 'CLEAR', note: 'line one\n\tline two' }, ids).next.note,
+    ).toBe('line one\n\tline two');
   });
 
   it('only the claimant decides: others (supervisors too) get NOT_CLAIMANT; an unclaimed item too', () => {
@@ -333,6 +350,7 @@ describe('reassign', () => {
     );
     expect(code(() => reassign(seedItem({ id: 'p' }), sup, T0, 'no spaces allowed'))).toBe('INVALID_REQUEST');
     expect(code(() => reassign(seedItem({ id: 'p' }), sup, T0, undefined))).toBe('INVALID_REQUEST');
+    expect(code(() => reassign(seedItem({ id: 'p' }), sup, T0, 'system'))).toBe('INVALID_REQUEST');
   });
 
   it('over an expired lease it records LEASE_EXPIRED first', () => {
