@@ -202,7 +202,7 @@ export class DynamoReviewStore implements ReviewStore, ConsignmentReads {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `REVIEW#${status}` },
-      ProjectionExpression: 'consignmentId, #s, createdAt, categories, leaseUntil',
+      ProjectionExpression: 'consignmentId, #s, createdAt, categories, leaseUntil, claimedBy',
       ExpressionAttributeNames: { '#s': 'status' },
     }))
       yield toItem(raw);

@@ -24,7 +24,10 @@ export interface ReviewStore {
   many(ids: string[]): Promise<ReviewItem[]>;
 }
 
-export type ReviewSummary = Pick<ReviewItem, 'id' | 'status' | 'createdAt' | 'categories' | 'leaseUntil'>;
+export type ReviewSummary = Pick<
+  ReviewItem,
+  'id' | 'status' | 'createdAt' | 'categories' | 'leaseUntil' | 'claimedBy'
+>;
 
 export interface DocumentRef {
   documentId: string;

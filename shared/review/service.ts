@@ -73,6 +73,8 @@ const CATEGORY_PATTERN = /^[a-z0-9-]{1,40}$/;
 const MAX_IN_REVIEW = 1000;
 const MAX_WRITE_ATTEMPTS = 5;
 const RELATED_LIMIT = 20;
+/** Live claims one reviewer may hold at once. */
+export const MAX_CLAIMS_PER_REVIEWER = 25;
 /** Audit entries an item view carries: its latest, so a long trail cannot outgrow the response. */
 export const MAX_AUDIT_SHOWN = 200;
 
@@ -220,7 +222,31 @@ export class ReviewService {
 
   async claim(viewer: Identity, id: string): Promise<ReviewItemView> {
     authorize(viewer, 'claim');
+    await this.refuseTooManyClaims(viewer, id);
     return this.view(viewer, await this.mutate(id, (item, now) => claim(item, viewer, now, this.leaseMs)));
+  }
+
+  /**
+   * Refuses a new claim to a reviewer who already holds MAX_CLAIMS_PER_REVIEWER live ones (renewing
+   * one of them, `id`, is always allowed). Why: expired leases are found among the first
+   * MAX_IN_REVIEW items in review, so one account looping claim-next could hide others' expired
+   * items from the queue; and work held is work nobody else can do.
+   */
+  private async refuseTooManyClaims(viewer: Identity, id?: string): Promise<void> {
+    const now = this.now();
+    let held = 0;
+    for await (const s of this.deps.store.summaries('IN_REVIEW'))
+      if (
+        s.claimedBy === viewer.username &&
+        s.id !== id &&
+        !leaseExpired({ ...s, status: 'IN_REVIEW' } as ReviewItem, now)
+      )
+        held++;
+    if (held >= MAX_CLAIMS_PER_REVIEWER)
+      throw new ReviewError(
+        'TOO_MANY_CLAIMS',
+        `${viewer.username} holds ${held} items; decide or release one first (at most ${MAX_CLAIMS_PER_REVIEWER})`,
+      );
   }
 
   /** Claims the highest-priority pending item (optionally of one category); losers of a race move on to the next. */
@@ -229,6 +255,7 @@ export class ReviewService {
     const category = input.category ?? undefined;
     if (category !== undefined && (typeof category !== 'string' || !CATEGORY_PATTERN.test(category)))
       throw new ReviewError('INVALID_REQUEST', 'category must be a flag category such as firearms');
+    await this.refuseTooManyClaims(viewer);
     if (category === undefined) {
       const fromQueue = await this.claimFromQueue(viewer);
       if (fromQueue) return fromQueue;

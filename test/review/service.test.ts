@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ReviewError } from '../../shared/review/errors.js';
-import { ReviewService } from '../../shared/review/service.js';
+import { MAX_CLAIMS_PER_REVIEWER, ReviewService } from '../../shared/review/service.js';
 import type { WorkMessage, WorkQueue } from '../../shared/review/ports.js';
 import type { Identity, ReviewItem } from '../../shared/review/types.js';
 import { MemoryEvents, MemoryReviewStore, seedItem } from './memory-store.js';
@@ -85,6 +85,19 @@ describe('ReviewService (in memory)', () => {
     expect((await service.claimNext(r1, {})).id).toBe('low-old');
     expect(await code(service.claimNext(r2, {}))).toBe('NOTHING_PENDING');
     expect(await code(service.claimNext(r2, { category: 'not a category' }))).toBe('INVALID_REQUEST');
+  });
+
+  it('a reviewer holds at most 25 live claims; renewing one, or claiming after a release or an expiry, is fine', async () => {
+    for (let i = 0; i < 30; i++) store.items.set(`many-${i}`, seedItem({ id: `many-${i}` }));
+    for (let i = 0; i < MAX_CLAIMS_PER_REVIEWER; i++) await service.claim(r1, `many-${i}`);
+    expect(await code(service.claim(r1, 'many-25'))).toBe('TOO_MANY_CLAIMS');
+    expect(await code(service.claimNext(r1, {}))).toBe('TOO_MANY_CLAIMS');
+    expect(await code(service.claim(r1, 'many-0'))).toBe('OK'); // renews a lease it holds
+    expect(await code(service.claim(r2, 'many-25'))).toBe('OK'); // others are not held back
+    await service.release(r1, 'many-1', {});
+    expect(await code(service.claim(r1, 'many-26'))).toBe('OK');
+    clock += 61_000; // every lease has run out: nothing is held any more
+    expect(await code(service.claim(r1, 'many-27'))).toBe('OK');
   });
 
   it('an expired lease reads as pending, can be claimed by another reviewer, and the audit says so', async () => {
