@@ -230,7 +230,8 @@ export class ReviewService {
    * Refuses a new claim to a reviewer who already holds MAX_CLAIMS_PER_REVIEWER live ones (renewing
    * one of them, `id`, is always allowed). Why: expired leases are found among the first
    * MAX_IN_REVIEW items in review, so one account looping claim-next could hide others' expired
-   * items from the queue; and work held is work nobody else can do.
+   * items from the queue; and work held is work nobody else can do. Checked before the claim, not
+   * in its write: one reviewer's concurrent claims may each pass it once.
    */
   private async refuseTooManyClaims(viewer: Identity, id?: string): Promise<void> {
     const now = this.now();
