@@ -168,32 +168,24 @@ export class DynamoReviewStore implements ReviewStore, ConsignmentReads {
 
   async byStatus(status: ReviewStatus, options: { category?: string; limit: number }): Promise<ReviewItem[]> {
     const items: ReviewItem[] = [];
-    let read = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: {
-            ':pk': `REVIEW#${status}`,
-            ...(options.category ? { ':cat': options.category } : {}),
-          },
-          ...(options.category ? { FilterExpression: 'contains(categories, :cat)' } : {}),
-          Limit: Math.min(options.category ? 200 : options.limit, 1000, this.maxReadPerList),
-          ExclusiveStartKey: start,
-        }),
-      );
-      read += out.ScannedCount ?? 0;
-      for (const raw of out.Items ?? []) {
-        items.push(toItem(raw));
-        if (items.length >= options.limit) return items;
-      }
-      start = out.LastEvaluatedKey;
-      // A category filter reads past the items of other categories: a rare one (or one that is
-      // not there) would otherwise read the whole status, and DECIDED only grows.
-    } while (start && read < this.maxReadPerList);
+    // A category filter reads past the items of other categories: a rare one (or one that is not
+    // there) would otherwise read the whole status, and DECIDED only grows.
+    for await (const raw of this.query(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': `REVIEW#${status}`,
+          ...(options.category ? { ':cat': options.category } : {}),
+        },
+        ...(options.category ? { FilterExpression: 'contains(categories, :cat)' } : {}),
+        Limit: Math.min(options.category ? 200 : options.limit, 1000, this.maxReadPerList),
+      },
+      this.maxReadPerList,
+    )) {
+      items.push(toItem(raw));
+      if (items.length >= options.limit) break;
+    }
     return items;
   }
 
@@ -298,15 +290,21 @@ export class DynamoReviewStore implements ReviewStore, ConsignmentReads {
     return related;
   }
 
-  private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Record<string, unknown>> {
+  /** Every page of a query; with `maxRead`, no further page once that many items were read (before any filter). */
+  private async *query(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    maxRead = Infinity,
+  ): AsyncIterable<Record<string, unknown>> {
     let start: Record<string, unknown> | undefined;
+    let read = 0;
     do {
       const out = await this.db.send(
         new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }),
       );
+      read += out.ScannedCount ?? 0;
       for (const item of out.Items ?? []) yield item;
       start = out.LastEvaluatedKey;
-    } while (start);
+    } while (start && read < maxRead);
   }
 }
 
