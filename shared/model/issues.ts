@@ -1,3 +1,5 @@
+import { clip } from './clip.js';
+
 /**
  * Error and warning codes (public contract): carriers and tools match on these strings.
  * Extend the list; never rename a code.
@@ -46,8 +48,7 @@ export function issue(
   opts: { field?: string; severity?: Severity } = {},
 ): Issue {
   // Messages quote the sender's text (a parcel id, a description): bounded for the acknowledgement.
-  const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
-  const out: Issue = { code, line, message: text, severity: opts.severity ?? 'error' };
+  const out: Issue = { code, line, message: clip(message, MAX_MESSAGE), severity: opts.severity ?? 'error' };
   if (opts.field !== undefined) out.field = opts.field;
   return out;
 }

@@ -1,3 +1,4 @@
+import { clip } from '../model/clip.js';
 import type { Consignment } from '../model/consignment.js';
 import { isVagueDescription, VAGUE_TERMS } from '../reference/vague-terms.js';
 import { hash53 } from '../intake/hash.js';
@@ -188,6 +189,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         field: PARTY_FIELD[who],
         text: clip(
           `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''} (${listed}; similarity ${match.similarity.toFixed(2)})`,
+          MAX_EVIDENCE,
         ),
       },
     });
@@ -272,7 +274,10 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
           score: mis.hsMismatch.score,
           evidence: {
             field: 'hsCodes',
-            text: clip(`description names ${cat} goods but HS ${c.hsCodes.join(', ')} does not`),
+            text: clip(
+              `description names ${cat} goods but HS ${c.hsCodes.join(', ')} does not`,
+              MAX_EVIDENCE,
+            ),
           },
         });
       }
@@ -285,7 +290,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         score: mis.undeclaredNature.score,
         evidence: {
           field: 'description',
-          text: clip(`"${description}" does not name the ${cat} goods its HS code declares`),
+          text: clip(`"${description}" does not name the ${cat} goods its HS code declares`, MAX_EVIDENCE),
         },
       });
     }
@@ -319,7 +324,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         category: 'misdeclaration',
         rule,
         score: s,
-        evidence: { field: 'description', text: clip(`"${description}"${why}`) },
+        evidence: { field: 'description', text: clip(`"${description}"${why}`, MAX_EVIDENCE) },
       });
     }
     const vpk = mis.valuePerKg;
@@ -402,7 +407,7 @@ function addTermFlags(
       category: rule.category,
       rule: rule.id,
       score: rule.score,
-      evidence: { field: 'description', text: clip(snippet + suffix) },
+      evidence: { field: 'description', text: clip(snippet + suffix, MAX_EVIDENCE) },
     });
     if (++count >= MAX_FLAGS_PER_RULE) break;
   }
@@ -459,8 +464,4 @@ const DESCRIPTION_MEMO = 4096;
 function shortSource(source: string): string {
   // "Specially Designated Nationals (SDN) - Treasury Department" → "SDN"
   return /\(([A-Z0-9-]{2,12})\)/.exec(source)?.[1] ?? source;
-}
-
-function clip(text: string): string {
-  return text.length <= MAX_EVIDENCE ? text : `${text.slice(0, MAX_EVIDENCE - 1)}…`;
 }

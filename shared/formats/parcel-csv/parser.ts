@@ -1,4 +1,5 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
+import { clip } from '../../model/clip.js';
 import { issue, type Issue } from '../../model/issues.js';
 import { parseDecimal } from '../decimal.js';
 import type { DraftRecord, ReadItem } from '../types.js';
@@ -162,7 +163,7 @@ export class CsvParcelParser {
           issue(
             'PARSE_ERROR',
             record.line,
-            `parcel ${clipId(group.key)} has ${(group.rows.length + group.overflow).toLocaleString('en')} item rows, more than the ${MAX_ITEMS_PER_PARCEL.toLocaleString('en')} a parcel may have: is the parcel id column right?`,
+            `parcel ${clip(group.key, 41)} has ${(group.rows.length + group.overflow).toLocaleString('en')} item rows, more than the ${MAX_ITEMS_PER_PARCEL.toLocaleString('en')} a parcel may have: is the parcel id column right?`,
             { field: 'parcelId' },
           ),
         );
@@ -223,11 +224,6 @@ type ExtraColumn = (typeof EXTRA_COLUMNS)[number];
 /** `text.split('; ')`, without the split call for the usual text that holds no '; '. */
 function itemParts(text: string): string[] {
   return text.includes('; ') ? text.split('; ') : [text];
-}
-
-/** A parcel id as a message quotes it: the sender's text, so bounded. */
-function clipId(id: string): string {
-  return id.length > 40 ? `${id.slice(0, 40)}…` : id;
 }
 
 /** Items a parcel usually has at most: up to here a list is searched, past it a set. */
