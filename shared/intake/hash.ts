@@ -43,9 +43,9 @@ export function identityKey(): [number, number] {
 }
 
 /**
- * A set of 64-bit fingerprints ([lo, hi], lo never 0) with linear probing; grows at half load. Each slot's two 32-bit halves
- * sit side by side in one Uint32Array, so a probe of a table larger than the CPU cache costs one
- * cache miss, not two.
+ * A set of 64-bit fingerprints ([lo, hi], lo never 0) with linear probing; grows at half load.
+ * Each slot's two 32-bit halves sit side by side in one Uint32Array, so a probe of a table larger
+ * than the CPU cache costs one cache miss, not two.
  */
 export class FingerprintSet {
   private slots = new Uint32Array(2 << 12);
