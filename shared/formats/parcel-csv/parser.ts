@@ -43,8 +43,8 @@ function unfoldedSpace(delimiter: string): RegExp {
   );
 }
 
-/** Characters a record may span when a quoted field runs over lines: a line's own bound (formats/stream.ts). */
-const MAX_RECORD_CHARS = 1024 * 1024;
+/** A record longer than this (quoted newlines included) is hostile or broken. */
+export const MAX_RECORD_CHARS = 1024 * 1024;
 
 /**
  * The synchronous core of the parcel CSV reader: fed one decoded line at a time, it maps the

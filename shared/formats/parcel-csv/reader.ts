@@ -4,12 +4,10 @@ import type { FormatReader, ReadItem, ReadOptions } from '../types.js';
 import { DocumentError, issue } from '../../model/issues.js';
 import { peek, stripBom } from '../stream.js';
 import { mapHeader } from './columns.js';
-import { CsvParcelParser } from './parser.js';
+import { CsvParcelParser, MAX_RECORD_CHARS } from './parser.js';
 import { splitRecord, sniffDelimiter } from './split.js';
 
 const MIN_MAPPED_COLUMNS = 3;
-/** A record longer than this (quoted newlines included) is hostile or broken. */
-const MAX_RECORD_CHARS = 1024 * 1024;
 /** Records per batch handed on (see read). */
 const BATCH = 64;
 
