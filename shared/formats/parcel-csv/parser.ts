@@ -36,11 +36,42 @@ const MAX_ITEMS_PER_PARCEL = 10_000;
  * `field` trims their ends, so its record is marked `folded` and validation skips folding it
  * field by field: one test per line (~220 ns) instead of one per text field (~50 ns each).
  */
-function unfoldedSpace(delimiter: string): RegExp {
+export function unfoldedSpace(delimiter: string): RegExp {
   const tab = delimiter === '\t' ? '' : '\\t';
   return new RegExp(
     `[${tab}\\n\\v\\f\\r\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]| {2}`,
   );
+}
+
+/** The one-character white space of unfoldedSpace() but tab and line ends, one string each. */
+const UNFOLDED_CHARS = [
+  '\v',
+  '\f',
+  '\u00a0',
+  '\u1680',
+  ...Array.from({ length: 11 }, (_, i) => String.fromCharCode(0x2000 + i)),
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u205f',
+  '\u3000',
+  '\ufeff',
+];
+
+/**
+ * False when no line of `text` (several lines: a decoded chunk) can hold white space that
+ * unfoldedSpace(delimiter) finds, so the reader may skip that test line by line. Why: the regular
+ * expression scans a line at ~1.7 ns a character (~300 ms for a million parcel rows), while a
+ * search for one character runs at memory speed and, in a string of Latin-1 characters, returns
+ * at once for a wider one; a chunk costs ~24 searches (~120 ms for the same rows).
+ */
+export function mayHoldUnfoldedSpace(text: string, delimiter: string): boolean {
+  if (text.includes('  ') || (delimiter !== '\t' && text.includes('\t'))) return true;
+  for (const c of UNFOLDED_CHARS) if (text.includes(c)) return true;
+  // A carriage return is a line end only right before a line feed.
+  for (let r = text.indexOf('\r'); r >= 0; r = text.indexOf('\r', r + 1))
+    if (text.charCodeAt(r + 1) !== 10) return true;
+  return false;
 }
 
 /** A record longer than this (quoted newlines included) is hostile or broken. */
@@ -54,7 +85,8 @@ export const MAX_RECORD_CHARS = 1024 * 1024;
 export class CsvParcelParser {
   private layout: Layout | undefined;
   private extras: Extras = [];
-  private delimiter = ',';
+  /** The header's delimiter (a comma until the header is read). */
+  delimiter = ',';
   private unfolded = unfoldedSpace(',');
   /** Fields in the header: the usual count of a row's fields. */
   private width = 0;
@@ -64,8 +96,11 @@ export class CsvParcelParser {
 
   constructor(private readonly profile?: Record<string, string>) {}
 
-  /** `mayQuote` false: the caller knows the line holds no quote character. */
-  line(raw: string, n: number, out: ReadItem[], mayQuote = true): void {
+  /**
+   * `mayQuote` false: the caller knows the line holds no quote character; `mayUnfold` false: no
+   * white space that validation would fold (see mayHoldUnfoldedSpace).
+   */
+  line(raw: string, n: number, out: ReadItem[], mayQuote = true, mayUnfold = true): void {
     const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     const pending = this.pending;
     if (pending) {
@@ -96,7 +131,7 @@ export class CsvParcelParser {
       this.pending = { splitter: split.splitter, line: n };
       return;
     }
-    this.row(split.fields, n, !this.unfolded.test(text), out);
+    this.row(split.fields, n, !mayUnfold || !this.unfolded.test(text), out);
   }
 
   /** A row read: the next item of the current parcel, or the first of a new one. */

@@ -4,7 +4,7 @@ import type { FormatReader, ReadItem, ReadOptions } from '../types.js';
 import { DocumentError, issue } from '../../model/issues.js';
 import { peek, stripBom } from '../stream.js';
 import { mapHeader } from './columns.js';
-import { CsvParcelParser, MAX_RECORD_CHARS } from './parser.js';
+import { CsvParcelParser, MAX_RECORD_CHARS, mayHoldUnfoldedSpace } from './parser.js';
 import { splitRecord, sniffDelimiter } from './split.js';
 
 const MIN_MAPPED_COLUMNS = 3;
@@ -77,13 +77,15 @@ export const parcelCsvReader: FormatReader = {
     /** Feeds every complete line of `text` to the parser, yielding full batches; returns the unfinished rest. */
     function* feed(text: string): Generator<ReadItem[], string> {
       // One quote search per chunk, not one per line: most chunks hold no quote at all, and
-      // their lines skip the quote-aware split. Lines are cut by indexOf (see splitPlain).
+      // their lines skip the quote-aware split. So for white space to fold. Lines are cut by
+      // indexOf (see splitPlain).
       const mayQuote = text.includes('"');
+      const mayUnfold = mayHoldUnfoldedSpace(text, parser.delimiter);
       let from = 0;
       for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', from)) {
         const end = at > from && text.charCodeAt(at - 1) === 13 ? at - 1 : at;
         n += 1;
-        parser.line(text.slice(from, end), n, out, mayQuote);
+        parser.line(text.slice(from, end), n, out, mayQuote, mayUnfold);
         from = at + 1;
         if (out.length >= BATCH) {
           yield out;
