@@ -8,7 +8,7 @@ import {
 } from './names.js';
 import { freshMap } from '../validation/memo.js';
 import { TokenPairIndex, withRoom } from './pairs.js';
-import { fnv1a, StringCache } from './string-cache.js';
+import { StringCache } from './string-cache.js';
 
 /**
  * Denied-party lists in the US Consolidated Screening List (CSL) CSV layout (trade.gov):
@@ -218,10 +218,8 @@ export class WatchlistIndex {
   private found: Int32Array = OUT;
   private foundFrom = 0;
   /** Memo of searches, by limit: name as given → the id of its answer in `results`, or NO_MATCH. */
-  private readonly searched = new Map<
-    number,
-    { names: StringCache; results: (readonly WatchlistMatch[])[] }
-  >();
+  private readonly searched = new Map<number, SearchMemo>();
+  private lastMemo: SearchMemo | undefined;
 
   constructor(
     readonly entries: readonly WatchlistEntry[],
@@ -290,12 +288,16 @@ export class WatchlistIndex {
     // Parties repeat: a manifest's shippers on every row, its consignees now and then (a
     // million parcels of the benchmark hold ~150,000 buyers, each ~5 times). Hashing the name
     // as given and finding it costs a tenth of normalising it and searching the index.
-    let memo = this.searched.get(limit);
-    if (memo === undefined)
-      this.searched.set(limit, (memo = { names: new StringCache(MEMO_SLOTS), results: [] }));
+    let memo = this.lastMemo;
+    if (memo?.limit !== limit) {
+      // Screening asks with one limit throughout: the map is read only when the limit changes.
+      memo = this.searched.get(limit);
+      if (memo === undefined)
+        this.searched.set(limit, (memo = { limit, names: new StringCache(MEMO_SLOTS), results: [] }));
+      this.lastMemo = memo;
+    }
     const { names, results } = memo;
-    const h = fnv1a(name);
-    const id = names.get(name, 0, name.length, h);
+    const id = names.find(name);
     // Most parties match nothing: they are remembered without a result, as NO_MATCH.
     if (id === NO_MATCH) return NO_MATCHES;
     if (id >= 0) return results[id]!;
@@ -305,7 +307,7 @@ export class WatchlistIndex {
       results.length = 0;
     }
     const value = result.length === 0 ? NO_MATCH : results.length;
-    if (names.set(name, 0, name.length, h, value) && value !== NO_MATCH) results.push(result);
+    if (names.put(name, value) && value !== NO_MATCH) results.push(result);
     return result;
   }
 
@@ -573,6 +575,13 @@ function kept(norm: NormalisedName): NormalisedName {
 
 /** Tokens shorter than this match only when equal (as NameNormaliser.tokenSimilarity allows edits from 4). */
 const MIN_EDIT_LENGTH = 4;
+
+/** The searches of one limit remembered (see WatchlistIndex.search). */
+interface SearchMemo {
+  limit: number;
+  names: StringCache;
+  results: (readonly WatchlistMatch[])[];
+}
 
 /** The list tokens a party token may stand for, and the names holding them (ascending ids). */
 interface Posting {

@@ -124,6 +124,64 @@ describe('string cache', () => {
     expect(cache.get(more, 0, more.length, fnv1a(more))).toBe(2);
   });
 
+  it('find() and put() answer as a Map would, for keys kept inline and not, as keys grow and start over', () => {
+    fc.assert(
+      fc.property(
+        // Few distinct characters (one packing to -1 with its neighbours): keys share lengths,
+        // prefixes and packed integers; lengths around 48 fall either side of the inline bound.
+        fc.array(
+          fc.tuple(
+            fc.oneof(
+              fc.string({ unit: fc.constantFrom('a', 'b', 'ÿ', '\0', 'é', '\u{1f600}'), maxLength: 9 }),
+              fc.string({ unit: fc.constantFrom('a', 'b', 'ÿ'), minLength: 44, maxLength: 52 }),
+            ),
+            fc.nat(1000),
+          ),
+          { maxLength: 300 },
+        ),
+        (ops) => {
+          const cache = new StringCache(64, 2); // 48 keys at most: starts over on the way
+          const map = new Map<string, number>();
+          for (const [key, value] of ops) {
+            // The key as a slice of a larger text, as parties reach the memo.
+            const sliced = `«${key}»`.slice(1, -1);
+            expect(cache.find(sliced)).toBe(map.get(key) ?? -1);
+            if (cache.full(key.length)) {
+              cache.clear();
+              map.clear();
+            }
+            if (cache.put(key, value)) map.set(key, value);
+            for (const [k, v] of map) expect(cache.find(k)).toBe(v);
+          }
+          expect(cache.size).toBe(map.size);
+        },
+      ),
+    );
+  });
+
+  it('find() tells keys apart by every character when their hashes collide', () => {
+    const cache = new StringCache(64, 64);
+    // Every key given one hash, as an adversary might find: only the comparison tells them apart.
+    const inner = cache as unknown as { hashKey(key: string): number };
+    const hashKey = inner.hashKey.bind(cache);
+    inner.hashKey = (key) => (hashKey(key), 7);
+    const keys = ['abcd', 'abce', 'abcdabcdX', 'abcdabcdY', 'ÿÿÿÿ', 'ĀĀĀĀ', 'a'.repeat(48), 'a'.repeat(49)];
+    for (const [i, key] of keys.entries()) cache.put(key, i);
+    expect(keys.map((k) => cache.find(k))).toEqual(keys.map((_, i) => i));
+    for (const other of ['abcf', 'abcdabcdZ', 'a'.repeat(47) + 'b', 'ÿÿÿĀ'])
+      expect(cache.find(other)).toBe(-1);
+    // A slot once holding an inline key, now holding one kept outside (same length): no match.
+    cache.clear();
+    cache.put('ÿÿÿÿ', 1);
+    expect(cache.find('abcd')).toBe(-1);
+    cache.clear();
+    cache.put('abcd', 2);
+    cache.clear();
+    cache.put('ĀĀĀĀ', 3);
+    expect(cache.find('abcd')).toBe(-1);
+    expect(cache.find('ĀĀĀĀ')).toBe(3);
+  });
+
   it('refuses bad sizes and values', () => {
     expect(() => new StringCache(100)).toThrow(RangeError);
     expect(() => new StringCache(16, 32)).toThrow(RangeError);
