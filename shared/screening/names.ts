@@ -135,10 +135,26 @@ export class NameNormaliser {
    * ("José Pérez" vs "José Luis Pérez Ríos") stays well below 1.
    */
   similarity(a: NormalisedName, b: NormalisedName): number {
-    if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
-    if (sameTokens(a.tokens, b.tokens)) return 1;
+    return this.similarityOf(a, b.tokens, b.weights, b.tokens.length);
+  }
+
+  /**
+   * similarity() of `a` and the listed name whose tokens and weights are the first `nb` of
+   * `bTokens` and `bWeights` (scratch arrays the caller fills: the candidate index keeps listed
+   * names as token ids, not as objects).
+   */
+  similarityOf(
+    a: NormalisedName,
+    bTokens: readonly string[],
+    bWeights: ArrayLike<number>,
+    nb: number,
+  ): number {
+    if (a.tokens.length === 0 || nb === 0) return 0;
+    if (sameTokens(a.tokens, bTokens, nb)) return 1;
+    let sumB = 0;
+    for (let j = 0; j < nb; j++) sumB += bWeights[j]!;
     const na = Math.min(a.tokens.length, MAX_NAME_TOKENS);
-    const nb = Math.min(b.tokens.length, MAX_NAME_TOKENS);
+    nb = Math.min(nb, MAX_NAME_TOKENS);
     // Token similarities in a reused scratch matrix: this runs for every candidate of every
     // party screened, so it allocates nothing.
     if (SIMS.length < na * nb) SIMS = new Float64Array(Math.max(na * nb, SIMS.length * 2));
@@ -146,7 +162,7 @@ export class NameNormaliser {
     let any = false;
     for (let i = 0; i < na; i++)
       for (let j = 0; j < nb; j++) {
-        const s = this.tokenSimilarity(a.tokens[i]!, b.tokens[j]!);
+        const s = this.tokenSimilarity(a.tokens[i]!, bTokens[j]!);
         sims[i * nb + j] = s;
         if (s > 0) any = true;
       }
@@ -177,11 +193,11 @@ export class NameNormaliser {
       usedA |= 1 << bi;
       usedB |= 1 << bj;
       gotA += a.weights[bi]! * best;
-      gotB += b.weights[bj]! * best;
+      gotB += bWeights[bj]! * best;
     }
     // The party side weighs more: a listed name often carries a second surname or middle name
     // that a consignee leaves out ("María Fernanda Montoya" for "MONTOYA ÁLVAREZ, María Fernanda").
-    return PARTY_SIDE * (gotA / sum(a.weights)) + (1 - PARTY_SIDE) * (gotB / sum(b.weights));
+    return PARTY_SIDE * (gotA / sum(a.weights)) + (1 - PARTY_SIDE) * (gotB / sumB);
   }
 
   /**
@@ -243,9 +259,10 @@ const WORD_SLOTS = 1 << 16;
 /** The current name's words (normalise is synchronous: one name at a time). */
 const WORDS: (Word | undefined)[] = [];
 
-function sameTokens(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** `a` holds the first `nb` tokens of `b`, in order, and no others. */
+function sameTokens(a: readonly string[], b: readonly string[], nb: number): boolean {
+  if (a.length !== nb) return false;
+  for (let i = 0; i < nb; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 /** Scratch matrix of token similarities for NameNormaliser.similarity (screening is synchronous). */

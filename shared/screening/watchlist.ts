@@ -2,7 +2,6 @@ import {
   MAX_FUZZY_TOKEN,
   MAX_NAME_TOKENS,
   NameNormaliser,
-  Normalised,
   type NameRules,
   type NormalisedName,
 } from './names.js';
@@ -175,11 +174,11 @@ export interface WatchlistMatch {
   similarity: number;
 }
 
+/** A listed name or alt name; its normal form is its tokens' vocabulary ids (nameTok). */
 interface IndexedName {
   entry: number;
   name: string;
   alt: boolean;
-  norm: NormalisedName;
 }
 
 /**
@@ -198,6 +197,9 @@ export class WatchlistIndex {
   private readonly deletions = new Map<string, string[]>();
   /** list token → vocabulary id. */
   private readonly vocabulary = new Map<string, number>();
+  /** vocabulary id → the token, and its weight (a token's weight depends on the token alone). */
+  private readonly vocabularyTokens: string[] = [];
+  private readonly vocabularyWeights: Float64Array;
   /** party token → vocabulary ids of the list tokens it may stand for, and the names holding them (memo). */
   private expanded = new Map<string, Posting>();
   private readonly tokenMark: Uint32Array;
@@ -230,22 +232,26 @@ export class WatchlistIndex {
     const lists: number[][] = [];
     const nameTok: number[] = [];
     const nameTokStart: number[] = [];
+    const weights: number[] = [];
     const add = (e: number, name: string, alt: boolean) => {
       const norm = normaliser.normalise(name);
       if (norm.tokens.length === 0) return;
       const id = this.names.length;
       nameTokStart.push(nameTok.length);
-      for (const t of norm.tokens) {
+      for (let k = 0; k < norm.tokens.length; k++) {
+        const t = norm.tokens[k]!;
         let tid = this.vocabulary.get(t);
         if (tid === undefined) {
           this.vocabulary.set(t, (tid = this.vocabulary.size));
+          this.vocabularyTokens.push(t);
+          weights.push(norm.weights[k]!);
           lists.push([]);
         }
         nameTok.push(tid);
         const list = lists[tid]!;
         if (list[list.length - 1] !== id) list.push(id); // a token repeated in a name counts once
       }
-      this.names.push({ entry: e, name, alt, norm: kept(norm) });
+      this.names.push({ entry: e, name, alt });
     };
     for (let e = 0; e < entries.length; e++) {
       add(e, entries[e]!.name, false);
@@ -260,6 +266,7 @@ export class WatchlistIndex {
         else this.deletions.set(d, [token]);
       }
     }
+    this.vocabularyWeights = Float64Array.from(weights);
     this.size = this.names.length;
     this.stamp = new Uint32Array(this.size);
     this.hitWeight = new Float64Array(this.size);
@@ -546,8 +553,18 @@ export class WatchlistIndex {
   ): WatchlistMatch[] {
     const byEntry = new Map<number, WatchlistMatch>();
     for (let i = from; i < from + n; i++) {
-      const listed = this.names[ids[i]!]!;
-      const similarity = this.normaliser.similarity(q, listed.norm);
+      const id = ids[i]!;
+      const listed = this.names[id]!;
+      // The listed name's tokens and weights, from its vocabulary ids (normalise() keeps at
+      // most MAX_NAME_TOKENS of a name).
+      const tokFrom = this.nameTokStart[id]!;
+      const nb = this.nameTokStart[id + 1]! - tokFrom;
+      for (let k = 0; k < nb; k++) {
+        const tid = this.nameTok[tokFrom + k]!;
+        LISTED_TOKENS[k] = this.vocabularyTokens[tid]!;
+        LISTED_W[k] = this.vocabularyWeights[tid]!;
+      }
+      const similarity = this.normaliser.similarityOf(q, LISTED_TOKENS, LISTED_W, nb);
       if (similarity < this.threshold) continue;
       const prev = byEntry.get(listed.entry);
       if (!prev || similarity > prev.similarity)
@@ -560,17 +577,6 @@ export class WatchlistIndex {
     }
     return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
   }
-}
-
-/**
- * A copy of a listed name's normal form, made here rather than kept as normalise() returned it.
- * V8 learns per allocation site whether objects live long: if the 28,000 names of the list were
- * kept straight from normalise(), its sites would be marked long-lived and every party screened
- * afterwards (garbage a moment later) would be allocated in the old generation, which then fills
- * with garbage (measured: ~850 bytes a consignment, peak RSS 270 MB instead of ~150 MB).
- */
-function kept(norm: NormalisedName): NormalisedName {
-  return new Normalised(norm.tokens.slice(), norm.weights.slice());
 }
 
 /** Tokens shorter than this match only when equal (as NameNormaliser.tokenSimilarity allows edits from 4). */
@@ -608,6 +614,9 @@ let STAMPED: Int32Array = new Int32Array(1024);
 let OUT: Int32Array = new Int32Array(1024);
 /** Names holding every must token so far (pair lists intersected). */
 let PAIRED: Int32Array = new Int32Array(1024);
+/** The listed name being scored: its tokens and their weights (see best()). */
+const LISTED_TOKENS: string[] = [];
+const LISTED_W = new Float64Array(MAX_NAME_TOKENS);
 
 /**
  * Ids in both ascending lists a[ai .. ai + na) and b[bj .. bj + nb) (a merge), written to the
