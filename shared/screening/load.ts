@@ -27,11 +27,11 @@ export async function loadScreener(
 
 /**
  * The screener for a rule set and an optional denied-party list, as every loader builds it
- * (local files here, S3 in shared/aws/screening-config.ts): after indexing a list it lets the
- * collection that set off finish before records come (see settleAfterLoad).
+ * (local files here, S3 in shared/aws/screening-config.ts): after indexing a list it runs one
+ * full collection before records come (see settleAfterLoad).
  */
 export async function screenerFor(rules: RuleSet, watchlist?: readonly WatchlistEntry[]): Promise<Screener> {
   const screener = createScreener({ rules, ...(watchlist ? { watchlist } : {}) });
-  if (watchlist) await settleAfterLoad();
+  if (watchlist) settleAfterLoad();
   return screener;
 }

@@ -1,36 +1,44 @@
-import { constants, PerformanceObserver } from 'node:perf_hooks';
-
-/** A 'gc' performance entry: its detail says which collection ran. */
-interface GcEntry {
-  detail?: { kind?: number };
-}
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
- * Waits, at most `maxMs`, for the major garbage collection that building a large watchlist
- * index sets off, before the hot loop starts.
+ * Runs one full garbage collection once a large watchlist index is built, before records come;
+ * returns how long it took (ms).
  *
  * Why: V8 decides once, per allocation site, whether the objects it makes should be allocated
- * straight in the old generation ("pretenuring"). When a document starts while that collection
- * is still marking, the first few hundred records are all still alive at the first scavenge,
- * and V8 pretenures every per-record site for the rest of the process: each record then goes to
- * the old generation, scavenges copy its parts, and the run takes twice as long and peaks at
- * ~260 MB instead of ~165 MB (counted with 1,000,000 parcels and the 20,000-entry list: 6 runs
- * in 36 without this wait, none in 39 with it). A Lambda container or a CLI run pays it once.
+ * straight in the old generation ("pretenuring"). When a document starts while the collection
+ * that loading a list sets off is still marking, the first records are all still alive at the
+ * first scavenge, and V8 pretenures every per-record site for the rest of the process: each
+ * record then goes to the old generation, and a million parcels take ~25 % longer and peak at
+ * ~280 MB instead of ~200 MB (measured with the 20,000-entry list).
+ *
+ * This used to wait (up to 100 ms) for that collection to come and go. When it comes depends
+ * on how much the load allocated: once the index allocated a third less, it came only after the
+ * first records and the waiting missed it every time. A collection forced here leaves only the
+ * list in the old generation, so the next one starts well into the document. It takes ~10 ms
+ * and happens once per process (a Lambda container, a CLI run).
  */
-export function settleAfterLoad(maxMs = 100): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const observer = new PerformanceObserver((list) => {
-      const major = list
-        .getEntries()
-        .some((e) => (e as unknown as GcEntry).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
-      if (major) done();
-    });
-    const timer = setTimeout(done, maxMs);
-    function done(): void {
-      observer.disconnect();
-      clearTimeout(timer);
-      resolve();
+export function settleAfterLoad(): number {
+  const started = performance.now();
+  fullCollection()();
+  return performance.now() - started;
+}
+
+let collect: (() => void) | undefined;
+
+/**
+ * The engine's full collection: `gc` when node runs with --expose-gc; otherwise the flag is set
+ * now, and V8 gives a context made after that a `gc` function (so the process needs no
+ * command-line flag: Lambda's runtime and `npx intake` start node themselves).
+ */
+function fullCollection(): () => void {
+  if (!collect) {
+    const global = (globalThis as { gc?: () => void }).gc;
+    if (typeof global === 'function') collect = global;
+    else {
+      setFlagsFromString('--expose-gc');
+      collect = runInNewContext('gc') as () => void;
     }
-    observer.observe({ entryTypes: ['gc'] });
-  });
+  }
+  return collect;
 }
