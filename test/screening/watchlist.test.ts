@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateWatchlist, mxPerson, nameVariant, rng } from '../../eval/generate.js';
 import { NameNormaliser } from '../../shared/screening/names.js';
@@ -36,6 +37,33 @@ describe('CSL CSV parsing', () => {
     // Line numbers still count the line breaks inside a skipped quoted field.
     expect(rows.map((r) => r.line)).toEqual([1, 2, 4]);
     expect([...csvRecords(text)].map((r) => r.fields[1])).toEqual(['b', 'x,\n"y"', 'plain']);
+  });
+
+  it('reads any text as a character-by-character reading does: fields, skipped columns, lines', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.constantFrom('a', 'é', ',', '"', '""', '\n', '\r', '\r\n', ' ', 'x"y'), { maxLength: 40 })
+          .map((p) => p.join('')),
+        fc.array(fc.boolean(), { maxLength: 6 }),
+        (text, keep) => {
+          let expected: { fields: string[]; line: number }[] | string;
+          try {
+            expected = byCharacter(text, keep);
+          } catch (e) {
+            expected = (e as Error).message;
+          }
+          let actual: { fields: string[]; line: number }[] | string;
+          try {
+            actual = [...csvRecords(text, keep)];
+          } catch (e) {
+            actual = (e as Error).message;
+          }
+          expect(actual).toEqual(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it('maps columns by header name and splits alt names on ";"', () => {
@@ -165,3 +193,53 @@ describe('watchlist index', () => {
     }
   });
 });
+
+/**
+ * The reading csvRecords() does, one character at a time: a field ends at a comma, a line feed
+ * or a carriage return; a quoted one runs to its closing quote ("" inside is a quote), and any
+ * characters after that up to the field's end are kept; line numbers count every line feed.
+ */
+function byCharacter(text: string, keep: readonly boolean[]): { fields: string[]; line: number }[] {
+  const rows: { fields: string[]; line: number }[] = [];
+  let i = text.startsWith('\uFEFF') ? 1 : 0;
+  let line = 1;
+  const ends = (c: string | undefined) => c === undefined || c === ',' || c === '\n' || c === '\r';
+  while (i < text.length) {
+    const startLine = line;
+    const fields: string[] = [];
+    for (;;) {
+      let value = '';
+      if (text[i] === '"') {
+        i++;
+        for (;;) {
+          if (i >= text.length) throw new Error(`line ${startLine}: a quoted field is never closed`);
+          const c = text[i]!;
+          if (c === '"' && text[i + 1] === '"') {
+            value += '"';
+            i += 2;
+          } else if (c === '"') {
+            i++;
+            break;
+          } else {
+            if (c === '\n') line++;
+            value += c;
+            i++;
+          }
+        }
+      }
+      while (!ends(text[i])) value += text[i++];
+      fields.push(keep[fields.length] === false ? '' : value);
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === '\r') i++;
+      if (text[i] === '\n') i++;
+      line++;
+      break;
+    }
+    if (fields.length === 1 && fields[0] === '') continue;
+    rows.push({ fields, line: startLine });
+  }
+  return rows;
+}
