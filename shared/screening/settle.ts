@@ -15,8 +15,8 @@ import { runInNewContext } from 'node:vm';
  * This used to wait (up to 100 ms) for that collection to come and go. When it comes depends
  * on how much the load allocated: once the index allocated a third less, it came only after the
  * first records and the waiting missed it every time. A collection forced here leaves only the
- * list in the old generation, so the next one starts well into the document. It takes ~10 ms
- * and happens once per process (a Lambda container, a CLI run).
+ * list in the old generation, so the next one starts well into the document. It takes ~30 ms
+ * with the 20,000-entry list and happens once per process (a Lambda container, a CLI run).
  */
 export function settleAfterLoad(): number {
   const started = performance.now();

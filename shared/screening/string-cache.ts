@@ -1,8 +1,9 @@
 /**
  * A bounded table from strings, or slices of a larger string (not cut out), to non-negative
- * integers (the caller's ids for what it caches). Open addressing over the keys' FNV-1a hashes,
- * computed by the caller (often while it scans the text anyway), at most three quarters full; it
- * grows up to `maxSlots`, and then the caller starts it over (see full()).
+ * integers (the caller's ids for what it caches). Open addressing over the keys' hashes, at most
+ * three quarters full: FNV-1a hashes computed by the caller while it scans the text anyway
+ * (get/set), or hashes of whole keys the cache computes itself (find/put). It grows up to
+ * `maxSlots`, and then the caller starts it over (see full()).
  *
  * Why not a Map: screening looks up every party name. Once a Map holds a hundred thousand names
  * its lookups miss the CPU caches on its table, on each key it compares and on the value

@@ -77,8 +77,8 @@ export const parcelCsvReader: FormatReader = {
     /** Feeds every complete line of `text` to the parser, yielding full batches; returns the unfinished rest. */
     function* feed(text: string): Generator<ReadItem[], string> {
       // One quote search per chunk, not one per line: most chunks hold no quote at all, and
-      // their lines skip the quote-aware split. So for white space to fold. Lines are cut by
-      // indexOf (see splitPlain).
+      // their lines skip the quote-aware split. Likewise for white space that validation would
+      // fold. Lines are cut by indexOf (see splitPlain).
       const mayQuote = text.includes('"');
       const mayUnfold = mayHoldUnfoldedSpace(text, parser.delimiter);
       let from = 0;
