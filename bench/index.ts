@@ -51,7 +51,7 @@ function runCase(
   which: CsvCase,
   file: string,
   watchlist: string,
-): { records: number; ms: number; maxRssMb: number } {
+): { records: number; ms: number; loadMs?: number; maxRssMb: number } {
   const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
   const cmd = [...pin, process.execPath, script, '--case', which, file, watchlist];
   const out = execFileSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   // This machine's speed drifts by tens of percent over minutes: the cases take turns, and each
   // figure is the median of `repeat` runs, so the ratio compares like with like.
   const cases = ['papaparse', 'validate', 'screen-rules', 'screen'] as const;
-  const runs: Record<CsvCase, { ms: number; records: number; maxRssMb: number }[]> = {
+  const runs: Record<CsvCase, { ms: number; records: number; loadMs?: number; maxRssMb: number }[]> = {
     papaparse: [],
     validate: [],
     'screen-rules': [],
@@ -107,6 +107,11 @@ async function main(): Promise<void> {
         .padStart(12)}${(mb / s).toFixed(1).padStart(8)}${String(rss).padStart(13)}\n`,
     );
   }
+  const loads = runs.screen.map((r) => r.loadMs).filter((ms): ms is number => ms !== undefined);
+  if (loads.length > 0)
+    process.stdout.write(
+      `  (of which loading the rules and the watchlist and indexing it, cold: ${loads.map((ms) => `${Math.round(ms)} ms`).join(', ')})\n`,
+    );
   if (results.papaparse) {
     const ratio = (c: CsvCase) => (results[c]! / results.papaparse!).toFixed(2);
     process.stdout.write(
