@@ -91,20 +91,15 @@ export class StringCache {
    * (`this.keyWords` integers) for slotOf() to compare; any other is hashed with FNV-1a.
    */
   private hashKey(key: string): number {
-    const n = key.length;
-    this.keyWords = -1;
-    if (n > INLINE_CHARS) return fnv1a(key);
-    let h = n;
-    let w = 0;
-    for (let i = 0; i < n; i += 4, w++) {
-      const word = packed(key, i, n);
-      if (word === -1) return fnv1a(key);
-      this.key[w] = word;
+    const words = packInto(key, 0, key.length, this.key, 0);
+    this.keyWords = words;
+    if (words < 0) return fnv1a(key);
+    let h = key.length;
+    for (let w = 0; w < words; w++) {
       // murmur3's block step: every bit of a word reaches the low bits that pick the slot.
-      h ^= Math.imul(rotl(Math.imul(word, 0xcc9e2d51), 15), 0x1b873593);
+      h ^= Math.imul(rotl(Math.imul(this.key[w]!, 0xcc9e2d51), 15), 0x1b873593);
       h = (Math.imul(rotl(h, 13), 5) + 0xe6546b64) | 0;
     }
-    this.keyWords = w;
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;
@@ -147,25 +142,11 @@ export class StringCache {
       const t = this.table;
       t[at] = h;
       t[at + 2] = length;
-      if (!this.packInline(text, start, end, at + HEAD)) t[at + 3] = this.keep(text, start, end);
+      if (packInto(text, start, end, t, at + HEAD) < 0) t[at + 3] = this.keep(text, start, end);
       else t[at + 3] = -1;
       this.count++;
     }
     this.table[slot * SLOT + 1] = value;
-    return true;
-  }
-
-  /**
-   * Writes a short Latin-1 key into the slot at `at`, four characters an integer; false when it
-   * is not one (or holds "ÿÿÿÿ", which packs to the -1 that stands for wider characters).
-   */
-  private packInline(text: string, start: number, end: number, at: number): boolean {
-    if (end - start > INLINE_CHARS) return false;
-    for (let i = start, w = at; i < end; i += 4, w++) {
-      const word = packed(text, i, end);
-      if (word === -1) return false;
-      this.table[w] = word;
-    }
     return true;
   }
 
@@ -249,6 +230,23 @@ const INLINE_CHARS = (SLOT - HEAD) * 4;
 /** Keys a table of `slots` holds before it grows: three quarters, rounded down (a slot stays free). */
 function limit(slots: number): number {
   return (slots >> 1) + (slots >> 2);
+}
+
+/**
+ * Writes text[start, end) into `dest` from `at`, four Latin-1 characters an integer (see packed),
+ * and returns how many integers that took; -1 when it is not such a key of up to INLINE_CHARS
+ * characters (or holds "ÿÿÿÿ", which packs to the -1 that stands for wider characters). The
+ * integers written before it found out are left in `dest`.
+ */
+function packInto(text: string, start: number, end: number, dest: Int32Array, at: number): number {
+  if (end - start > INLINE_CHARS) return -1;
+  let w = at;
+  for (let i = start; i < end; i += 4, w++) {
+    const word = packed(text, i, end);
+    if (word === -1) return -1;
+    dest[w] = word;
+  }
+  return w - at;
 }
 
 /**
