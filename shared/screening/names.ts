@@ -151,8 +151,7 @@ export class NameNormaliser {
   ): number {
     if (a.tokens.length === 0 || nb === 0) return 0;
     if (sameTokens(a.tokens, bTokens, nb)) return 1;
-    let sumB = 0;
-    for (let j = 0; j < nb; j++) sumB += bWeights[j]!;
+    const sumB = sum(bWeights, nb);
     const na = Math.min(a.tokens.length, MAX_NAME_TOKENS);
     nb = Math.min(nb, MAX_NAME_TOKENS);
     // Token similarities in a reused scratch matrix: this runs for every candidate of every
@@ -267,7 +266,12 @@ function sameTokens(a: readonly string[], b: readonly string[], nb: number): boo
 }
 /** Scratch matrix of token similarities for NameNormaliser.similarity (screening is synchronous). */
 let SIMS = new Float64Array(64);
-const sum = (xs: number[]) => xs.reduce((t, x) => t + x, 0);
+/** The first `n` of `xs` added up, in order. */
+function sum(xs: ArrayLike<number>, n = xs.length): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += xs[i]!;
+  return total;
+}
 /** Weight of the screened party's side in the similarity; the listed name has the rest. */
 const PARTY_SIDE = 0.6;
 
