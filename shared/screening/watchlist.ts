@@ -208,6 +208,15 @@ export class WatchlistIndex {
   private readonly nameTok: Int32Array;
   private readonly nameTokStart: Int32Array;
   private readonly pairs: TokenPairIndex;
+  /**
+   * Names as one run of letters (their tokens joined without spaces) → the name's id, or −1 − k
+   * for the ids spacedMany[k] when several names run together the same way. A name is found here
+   * when it differs only in where its words break: "Wei Ming" for "Weiming", a word cut in two
+   * across a Cargo-IMP continuation line ("NORT" / "ENO" for "NORTENO"). The token similarity
+   * cannot see those, since it pairs whole words.
+   */
+  private readonly spaced = new Map<string, number>();
+  private readonly spacedMany: number[][] = [];
   /** NameNormaliser.minPartyCoverage of the threshold. */
   private readonly coverage: number;
   private markGeneration = 0;
@@ -252,6 +261,10 @@ export class WatchlistIndex {
         if (list[list.length - 1] !== id) list.push(id); // a token repeated in a name counts once
       }
       this.names.push({ entry: e, name, alt });
+      this.addSpaced(norm.tokens, id);
+      // "ZHANG, Wei Ming" is reordered to "Wei Ming Zhang"; a party may write it in the listed
+      // order, "Zhang Weiming", and run together only the words as written.
+      if (name.includes(',')) this.addSpaced(normaliser.normalise(name.replaceAll(',', ' ')).tokens, id);
     };
     for (let e = 0; e < entries.length; e++) {
       add(e, entries[e]!.name, false);
@@ -323,7 +336,10 @@ export class WatchlistIndex {
     const q = this.normaliser.normalise(name);
     if (q.tokens.length === 0) return NO_MATCHES;
     const n = this.candidates(q);
-    return n === 0 ? NO_MATCHES : this.best(this.found, this.foundFrom, n, q, limit);
+    const spaced = this.spacedLike(q);
+    return n === 0 && spaced === NO_SPACED
+      ? NO_MATCHES
+      : this.best(this.found, this.foundFrom, n, q, limit, spaced);
   }
 
   /** The same scoring over every name, no index: the baseline the benchmark compares with. */
@@ -332,7 +348,28 @@ export class WatchlistIndex {
     if (q.tokens.length === 0) return NO_MATCHES;
     const all: number[] = [];
     for (let i = 0; i < this.names.length; i++) all.push(i);
-    return this.best(all, 0, all.length, q, limit);
+    return this.best(all, 0, all.length, q, limit, this.spacedLike(q));
+  }
+
+  private addSpaced(tokens: readonly string[], id: number): void {
+    const key = tokens.join('');
+    if (key.length < MIN_SPACED_LETTERS) return;
+    const had = this.spaced.get(key);
+    if (had === undefined) this.spaced.set(key, id);
+    else if (had >= 0) {
+      if (had === id) return;
+      this.spaced.set(key, -1 - this.spacedMany.length);
+      this.spacedMany.push([had, id]);
+    } else {
+      const ids = this.spacedMany[-1 - had]!;
+      if (ids[ids.length - 1] !== id) ids.push(id);
+    }
+  }
+
+  /** The names that run together as the party's tokens do (see `spaced`): an id, −1 − k for spacedMany[k], or NO_SPACED. */
+  private spacedLike(q: NormalisedName): number {
+    const key = q.tokens.join('');
+    return key.length < MIN_SPACED_LETTERS ? NO_SPACED : (this.spaced.get(key) ?? NO_SPACED);
   }
 
   /**
@@ -550,6 +587,7 @@ export class WatchlistIndex {
     n: number,
     q: NormalisedName,
     limit: number,
+    spaced = NO_SPACED,
   ): WatchlistMatch[] {
     const byEntry = new Map<number, WatchlistMatch>();
     for (let i = from; i < from + n; i++) {
@@ -575,9 +613,27 @@ export class WatchlistIndex {
           similarity,
         });
     }
+    // Names that differ from the party only in where words break are the same name: 1.
+    if (spaced !== NO_SPACED)
+      for (const id of spaced >= 0 ? [spaced] : this.spacedMany[-1 - spaced]!) {
+        const listed = this.names[id]!;
+        const prev = byEntry.get(listed.entry);
+        if (prev && prev.similarity >= 1) continue;
+        byEntry.set(listed.entry, {
+          entry: this.entries[listed.entry]!,
+          listedName: listed.name,
+          alt: listed.alt,
+          similarity: 1,
+        });
+      }
     return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
   }
 }
+
+/** Names shorter than this (letters and digits) are not looked up run together: too many would collide. */
+const MIN_SPACED_LETTERS = 6;
+/** spacedLike(): no name runs together as the party does. */
+const NO_SPACED = 0x7fffffff;
 
 /** Tokens shorter than this match only when equal (as NameNormaliser.tokenSimilarity allows edits from 4). */
 const MIN_EDIT_LENGTH = 4;

@@ -117,6 +117,42 @@ describe('watchlist index', () => {
       expect(index.search(name)).toEqual([]);
   });
 
+  it('finds a name whose words break elsewhere: run together, split, cut across continuation lines', () => {
+    const listed = WatchlistIndex.fromCsv(
+      [
+        'name,alt_names',
+        '"Comercializadora Álamo Norteño, S.A. de C.V."',
+        '"ZHANG, Wei Ming"',
+        '"Hubei Jinlong Chemical Co., Ltd.",Yuancheng Biotechnology',
+        'Ana Lisa Ramos,', // runs together as "Analisa Ramos": both would match
+        'Analisa Ramos,',
+      ].join('\n'),
+      dp,
+    );
+    const found = (name: string) =>
+      [listed.searchIndexed(name, 3), listed.searchLinear(name, 3)].map((a) =>
+        a.map((m) => [m.listedName, m.similarity]),
+      );
+    for (const [party, name] of [
+      ['COMERCIALIZADORA ALAMO NORT ENO SA DE CV', 'Comercializadora Álamo Norteño, S.A. de C.V.'],
+      ['COMERCIALIZA DORA ALAMO NORTENO', 'Comercializadora Álamo Norteño, S.A. de C.V.'],
+      ['Zhang Weiming', 'ZHANG, Wei Ming'], // as listed, run together
+      ['Weiming Zhang', 'ZHANG, Wei Ming'], // reordered, run together
+      ['HubeiJinlong Chemical', 'Hubei Jinlong Chemical Co., Ltd.'],
+      ['HUBEI JIN LONG CHEMICAL CO LTD', 'Hubei Jinlong Chemical Co., Ltd.'],
+      ['Yuancheng Bio-technology', 'Yuancheng Biotechnology'],
+    ] as const)
+      for (const answer of found(party)) expect(answer[0], party).toEqual([name, 1]);
+    // The name equal word for word is met first.
+    expect(found('Analisa Ramos')[0]).toEqual([
+      ['Analisa Ramos', 1],
+      ['Ana Lisa Ramos', 1],
+    ]);
+    // Only where the words break: syllables in another order are not the same name.
+    expect(listed.search('Zhang Mingwei', 1)[0]?.similarity ?? 0).toBeLessThan(1);
+    expect(listed.search('Mingwei Zhang', 1)[0]?.similarity ?? 0).toBeLessThan(1);
+  });
+
   it('matches a token too long to be a name word only when equal, and keeps the work linear', () => {
     // A party name is the sender's text: one CSV line may hold a megabyte-long word, whose
     // one-letter deletions alone would be a terabyte of strings.
