@@ -33,6 +33,13 @@ describe('foldText', () => {
     expect(foldText('')).toBe('');
     expect(foldText('枪支 -- ##')).toBe('');
   });
+
+  it('folds compatibility forms as their letters: full width, ligatures, circled, Vietnamese', () => {
+    expect(foldText('ＡＭＭＵＮＩＴＩＯＮ ２１４０９')).toBe('ammunition 21409');
+    expect(foldText('ﬁrearm Ĳssel ⓐⓑ Nguyễn')).toBe('firearm ijssel ab nguyen');
+    // Other scripts stay separators (no look-alike folding: "а" here is Cyrillic).
+    expect(foldText('аmmo Сергей')).toBe('mmo');
+  });
 });
 
 describe('TermMatcher', () => {
@@ -53,6 +60,11 @@ describe('TermMatcher', () => {
     expect(found(m, 'snpp nppx')).toEqual([]);
     expect(found(m, 'AV receivers')).toEqual([]);
     expect(found(m, 'ammunitions')).toEqual([]);
+  });
+
+  it('matches full-width text and reports it as written', () => {
+    expect(found(m, 'box of ＡＭＭＵＮＩＴＩＯＮ, ﬁve')).toEqual([['ammunition', 'ＡＭＭＵＮＩＴＩＯＮ']]);
+    expect(found(m, 'ＡＭＭＵＮＩＴＩＯＮＳ')).toEqual([]);
   });
 
   it('matches across case, accents and punctuation, and reports the original text', () => {
