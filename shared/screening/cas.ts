@@ -21,8 +21,25 @@ export interface CasHit {
   end: number;
 }
 
-/** CAS numbers in the text whose check digit is right (leading zeros dropped: 0050-36-2 → 50-36-2). */
+/**
+ * Dashes and digits written other ways: hyphen and dash characters, minus signs, full-width
+ * forms ("２１４０９－２６－７", "21409–26–7"). Each is one code unit, as is its plain form, so
+ * positions in the text hold.
+ */
+const OTHER_FORM = /[\u2010-\u2015\u2212\ufe58\ufe63\uff0d\uff10-\uff19]/;
+const OTHER_FORMS = new RegExp(OTHER_FORM.source, 'g');
+const plainForm = (ch: string) => {
+  const c = ch.charCodeAt(0);
+  return c >= 0xff10 ? String.fromCharCode(c - 0xff10 + 48) : '-';
+};
+
+/**
+ * CAS numbers in the text whose check digit is right (leading zeros dropped: 0050-36-2 → 50-36-2).
+ * Callers remember the answer per description (the screener's memo): the check for other forms
+ * reads the whole text.
+ */
 export function findCasNumbers(text: string): CasHit[] {
+  if (OTHER_FORM.test(text)) text = text.replace(OTHER_FORMS, plainForm);
   // Cheap guard: most descriptions hold no digit-hyphen-digit at all ("T-shirts" has a hyphen).
   if (!hasDigitHyphenDigit(text)) return [];
   const hits: CasHit[] = [];

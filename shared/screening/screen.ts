@@ -133,10 +133,13 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   for (const term of [...VAGUE_TERMS, ...mis.vagueDescription.extraTerms])
     entries.push({ term, data: { kind: 'marker', marker: 'vague-word' } });
   const matcher = new TermMatcher<TermData>(entries, { minSplitLength: rules.text.minSplitLength });
-  // A manifest repeats its descriptions (a seller's products, item after item): their hits are
-  // remembered. The automaton's table is ~0.5 MB, and walking it for every parcel missed the
-  // processor caches more than the pass itself cost.
-  const scanDescription = memo((d: string) => matcher.scan(d), DESCRIPTION_MEMO);
+  // A manifest repeats its descriptions (a seller's products, item after item): their hits,
+  // terms and CAS numbers, are remembered. The automaton's table is ~0.5 MB, and walking it for
+  // every parcel missed the processor caches more than the pass itself cost.
+  const scanDescription = memo(
+    (d: string) => ({ hits: matcher.scan(d), cas: findCasNumbers(d) }),
+    DESCRIPTION_MEMO,
+  );
   const suppressed = new Uint8Array(rules.termRules.length);
 
   const hsPrefixes = new HsPrefixTrie();
@@ -207,7 +210,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     let vagueWord = false;
 
     // Commodity terms, context exclusions and markers: one pass over the description.
-    const hits = scanDescription(description);
+    const { hits, cas: casHits } = scanDescription(description);
     if (hits.length > 0) {
       suppressed.fill(0);
       for (const h of hits) {
@@ -238,7 +241,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     }
 
     // CAS numbers with a valid check digit.
-    for (const cas of findCasNumbers(description)) {
+    for (const cas of casHits) {
       const listed = casByNumber.get(cas.cas);
       if (!listed) continue;
       flags.push({
@@ -458,7 +461,7 @@ const PARTY_FIELD: Record<Party, string> = {
   notify: 'notify.name',
 };
 
-/** Distinct descriptions whose term hits are remembered (the memo starts over when full). */
+/** Distinct descriptions whose term and CAS hits are remembered (the memo starts over when full). */
 const DESCRIPTION_MEMO = 4096;
 
 function shortSource(source: string): string {

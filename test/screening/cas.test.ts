@@ -19,6 +19,15 @@ describe('CAS numbers', () => {
     expect(text.slice(findCasNumbers(text)[0]!.start, findCasNumbers(text)[0]!.end)).toBe('79099-07-3');
   });
 
+  it('reads numbers written with other dashes or full-width digits, at their place in the text', () => {
+    for (const text of ['CAS 21409–26–7', 'CAS 21409—26−7', 'CAS ２１４０９－２６－７', 'CAS 21409‑26‐7']) {
+      const hits = findCasNumbers(text);
+      expect(hits.map((h) => h.cas)).toEqual(['21409-26-7']);
+      expect(text.slice(hits[0]!.start, hits[0]!.end)).toBe(text.slice(4));
+    }
+    expect(findCasNumbers('CAS 21409–26–8')).toEqual([]); // still checked
+  });
+
   it('does not take a number out of a longer digit run', () => {
     expect(findCasNumbers('SKU 121409-26-7-B')).toEqual([]);
   });
