@@ -4,6 +4,7 @@ import { loadRuleSetFile, parseRuleSetText, defaultRuleSet, type RuleSet } from 
 import type { Screener } from '../screening/screen.js';
 import { loadWatchlistFile, screenerFor } from '../screening/load.js';
 import {
+  decodeWatchlist,
   MAX_WATCHLIST_BYTES,
   parseCslCsv,
   WatchlistFormatError,
@@ -33,6 +34,16 @@ export async function readS3Text(
   key: string,
   maxBytes: number,
 ): Promise<string> {
+  return (await readS3Bytes(s3, bucket, key, maxBytes)).toString('utf8');
+}
+
+/** Reads an S3 object, refusing objects larger than maxBytes. */
+export async function readS3Bytes(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  maxBytes: number,
+): Promise<Buffer> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (out.ContentLength !== undefined && out.ContentLength > maxBytes)
     throw new Error(`s3://${bucket}/${key} is larger than ${maxBytes} bytes`);
@@ -44,7 +55,7 @@ export async function readS3Text(
     if (size > maxBytes) throw new Error(`s3://${bucket}/${key} is larger than ${maxBytes} bytes`);
     chunks.push(b);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export async function loadRuleSet(
@@ -63,14 +74,14 @@ export async function loadWatchlist(
 ): Promise<WatchlistEntry[]> {
   const where = parseS3Uri(location);
   if (!where) return loadWatchlistFile(location);
-  const text = await readS3Text(s3(), where.bucket, where.key, MAX_WATCHLIST_BYTES).catch(
+  const bytes = await readS3Bytes(s3(), where.bucket, where.key, MAX_WATCHLIST_BYTES).catch(
     (error: unknown) => {
       throw new WatchlistFormatError(
         `cannot read watchlist ${location}: ${error instanceof Error ? error.message : String(error)}`,
       );
     },
   );
-  return parseCslCsv(text, location);
+  return parseCslCsv(decodeWatchlist(bytes), location);
 }
 
 /**

@@ -2,7 +2,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { defaultRuleSet, loadRuleSetFile, type RuleSet } from './rules.js';
 import { createScreener, type Screener } from './screen.js';
 import { settleAfterLoad } from './settle.js';
-import { MAX_WATCHLIST_BYTES, parseCslCsv, WatchlistFormatError, type WatchlistEntry } from './watchlist.js';
+import {
+  decodeWatchlist,
+  MAX_WATCHLIST_BYTES,
+  parseCslCsv,
+  WatchlistFormatError,
+  type WatchlistEntry,
+} from './watchlist.js';
 
 /** Reads a CSL CSV watchlist file, with a size bound and a clear error when it is not one. */
 export async function loadWatchlistFile(path: string): Promise<WatchlistEntry[]> {
@@ -10,7 +16,7 @@ export async function loadWatchlistFile(path: string): Promise<WatchlistEntry[]>
   if (!info?.isFile()) throw new WatchlistFormatError(`cannot read watchlist ${path}: no such file`);
   if (info.size > MAX_WATCHLIST_BYTES)
     throw new WatchlistFormatError(`watchlist ${path} is larger than ${MAX_WATCHLIST_BYTES} bytes`);
-  return parseCslCsv(await readFile(path, 'utf8'), path);
+  return parseCslCsv(decodeWatchlist(await readFile(path)), path);
 }
 
 /**

@@ -114,8 +114,35 @@ function fieldEnd(text: string, i: number): number {
   return i;
 }
 
+/**
+ * A watchlist file's text: UTF-8, as the CSL is published (a BOM is read past by parseCslCsv),
+ * or, when the bytes are not valid UTF-8, Windows-1252, as a spreadsheet saves a CSV on Windows.
+ * Read as UTF-8, a Windows-1252 list would silently turn every accented letter into U+FFFD, and
+ * its accented names would never match.
+ */
+export function decodeWatchlist(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Parses a CSL CSV document. Throws WatchlistFormatError with a clear reason when it is not one. */
 export function parseCslCsv(text: string, origin = 'watchlist'): WatchlistEntry[] {
+  try {
+    return parseCsl(text, origin);
+  } catch (error) {
+    // Errors found in the records name their line; the file is named here.
+    if (error instanceof WatchlistFormatError && !error.message.startsWith(`${origin}: `))
+      throw new WatchlistFormatError(`${origin}: ${error.message}`);
+    throw error;
+  }
+}
+
+function parseCsl(text: string, origin: string): WatchlistEntry[] {
   if (text.length > MAX_WATCHLIST_BYTES)
     throw new WatchlistFormatError(`${origin}: larger than ${MAX_WATCHLIST_BYTES} bytes`);
   const keep: boolean[] = [];

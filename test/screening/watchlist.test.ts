@@ -6,6 +6,7 @@ import { NameNormaliser } from '../../shared/screening/names.js';
 import { defaultRuleSet } from '../../shared/screening/rules.js';
 import {
   csvRecords,
+  decodeWatchlist,
   parseCslCsv,
   WatchlistFormatError,
   WatchlistIndex,
@@ -83,7 +84,22 @@ describe('CSL CSV parsing', () => {
   it('explains what is wrong with a file that is not a CSL list', () => {
     expect(() => parseCslCsv('', 'x.csv')).toThrow(WatchlistFormatError);
     expect(() => parseCslCsv('id,title\n1,x\n', 'x.csv')).toThrow(/x\.csv: no "name" column/);
-    expect(() => parseCslCsv('name\n"unclosed\n', 'x.csv')).toThrow(/never closed/);
+    expect(() => parseCslCsv('name\n"unclosed\n', 'x.csv')).toThrow(
+      /^x\.csv: line 2: a quoted field is never closed/,
+    );
+  });
+});
+
+describe('watchlist files', () => {
+  it('reads UTF-8, with or without a BOM, and a list saved as Windows-1252', () => {
+    const text = 'name\nQuímica del Pacífico\nBöm Trading\n';
+    const cp1252 = Uint8Array.from([...text].map((ch) => ch.charCodeAt(0))); // í ö are one byte each there
+    const utf8 = new TextEncoder().encode(text);
+    for (const bytes of [utf8, Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8]), cp1252])
+      expect(parseCslCsv(decodeWatchlist(bytes)).map((e) => e.name)).toEqual([
+        'Química del Pacífico',
+        'Böm Trading',
+      ]);
   });
 });
 
