@@ -191,7 +191,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       evidence: {
         field: PARTY_FIELD[who],
         text: clip(
-          `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''} (${listed}; similarity ${match.similarity.toFixed(2)})`,
+          `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''} (${listed ? `${listed}; ` : ''}similarity ${match.similarity.toFixed(2)})`,
           MAX_EVIDENCE,
         ),
       },

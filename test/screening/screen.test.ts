@@ -325,6 +325,15 @@ describe('denied parties', () => {
     expect(typo).toMatchObject({ rule: 'denied-party-fuzzy', score: 85 });
     expect(c('María José Pérez')).toBeUndefined();
   });
+
+  it('evidence of an entry listed with only a name says no more than it knows', () => {
+    const bare = createScreener({ watchlist: parseCslCsv('name\nBöm Test Trading\n') });
+    const flag = bare.screen(parcel({ consignee: { ...parcel().consignee!, name: 'Bom Test Trading' } }))
+      .flags[0];
+    expect(flag?.evidence.text).toBe(
+      '"Bom Test Trading" matches listed name "Böm Test Trading" (similarity 1.00)',
+    );
+  });
 });
 
 describe('mis-declaration and anomalies', () => {
