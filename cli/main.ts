@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerValidate } from './commands/validate.js';
 import { registerUpload } from './commands/upload.js';
 import { registerStatus } from './commands/status.js';
@@ -14,7 +14,16 @@ const program = new Command();
 program
   .name('intake')
   .description('Manifest Intake: validate, upload and follow air cargo and parcel manifests')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors exit 2 like any command that cannot run (commander would exit 1, which the
+  // review commands keep for "not allowed"). Subcommands inherit this.
+  .exitOverride();
+
+// Output piped into a reader that stops early (`| head`) is not an error of the command.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit();
+});
 
 registerValidate(program);
 registerUpload(program);
@@ -26,7 +35,12 @@ registerRescreen(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // A command that could not run at all: say why, exit 2 (1 is kept for "not allowed").
-  process.stderr.write(`intake: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
+  if (error instanceof CommanderError) {
+    // commander has printed the usage error (or the help or version asked for).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    // A command that could not run at all: say why, exit 2 (1 is kept for "not allowed").
+    process.stderr.write(`intake: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  }
 }

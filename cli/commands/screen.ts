@@ -8,7 +8,7 @@ import { addFlag, consigneeKey, splittingFlag } from '../../shared/screening/agg
 import { loadScreener } from '../../shared/screening/load.js';
 import type { Screener } from '../../shared/screening/screen.js';
 import type { ScreeningResult } from '../../shared/screening/types.js';
-import { outputMode, runFile } from './validate.js';
+import { mustBeFile, outputMode, runFile } from './validate.js';
 
 /**
  * `intake screen <file>`: validate and screen a manifest on this machine, printing the same
@@ -48,6 +48,7 @@ export async function screenFile(
   mode: ReturnType<typeof outputMode>,
   out?: NodeJS.WritableStream,
 ): Promise<{ flagged: number }> {
+  await mustBeFile(file);
   const perConsignee = await countConsignees(file, screener);
   const rule = screener.rules.misdeclaration.splitting;
   let flagged = 0;

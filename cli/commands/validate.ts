@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { Consignment } from '../../shared/model/consignment.js';
 import { DocumentRun, type DocumentSummary } from '../../shared/intake/process.js';
-import { configuredProfiles, parseCarrierProfiles } from '../../shared/formats/parcel-csv/profiles.js';
+import { CarrierProfilesSchema, configuredProfiles } from '../../shared/formats/parcel-csv/profiles.js';
 import { describeConsignment, formatIssue, issueJson, write } from '../output.js';
 
 export type OutputMode = 'human' | 'json' | 'summary';
@@ -26,13 +26,19 @@ export function outputMode(opts: { json?: boolean; summary?: boolean }): OutputM
   return opts.summary ? 'summary' : opts.json ? 'json' : 'human';
 }
 
+/** Throws a clear error (the command cannot run) unless `file` is a file this process can open. */
+export async function mustBeFile(file: string): Promise<void> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw new Error(`cannot read ${file}: no such file`);
+  if (!info.isFile()) throw new Error(`cannot read ${file}: not a file`);
+}
+
 /**
  * Reads one file through the format registry and prints the canonical result. JSON output is
  * streamed record by record, so memory stays flat for big files.
  */
 export async function runFile(file: string, options: RunFileOptions): Promise<DocumentSummary> {
-  const info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) throw new Error(`cannot read ${file}: no such file`);
+  await mustBeFile(file);
   const out = (options.out ?? process.stdout) as Writable;
   const run = new DocumentRun(createReadStream(file) as AsyncIterable<Buffer>, {
     fileName: basename(file),
@@ -132,8 +138,20 @@ export async function profileFrom(opts: ProfileOptions): Promise<{ profile?: Rec
     const text = await readFile(opts.profile, 'utf8').catch(() => {
       throw new Error(`cannot read profile ${opts.profile}`);
     });
-    const parsed = parseCarrierProfiles({ profile: JSON.parse(text) as unknown });
-    return { profile: parsed.profile! };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`profile ${opts.profile} is not valid JSON: ${(error as Error).message}`);
+    }
+    const parsed = CarrierProfilesSchema.safeParse({ profile: json });
+    if (!parsed.success)
+      throw new Error(
+        `profile ${opts.profile} is not a column mapping (${parsed.error.issues
+          .map((i) => `${i.path.slice(1).join('.') || 'profile'}: ${i.message}`)
+          .join('; ')})`,
+      );
+    return { profile: parsed.data.profile! };
   }
   if (opts.carrier) {
     const profile = (await configuredProfiles())[opts.carrier];

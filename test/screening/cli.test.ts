@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { screenFile } from '../../cli/commands/screen.js';
+import { profileFrom } from '../../cli/commands/validate.js';
 import { loadScreener } from '../../shared/screening/load.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -81,5 +82,48 @@ describe('intake screen', () => {
     const fail = spawnSync(tsx, [cli, 'screen', demo, '--rules', bad], { encoding: 'utf8', cwd: root });
     expect(fail.status).toBe(2);
     expect(fail.stderr).toMatch(/is not a valid rule set/);
+    // Usage errors, and files that are not there, also exit 2 with a clear reason.
+    for (const [args, reason] of [
+      [['screen', demo, '--bogus'], /unknown option '--bogus'/],
+      [['screen'], /missing required argument 'file'/],
+      [['screen', demo, '--watchlist'], /argument missing/],
+      [['screen', join(dir, 'none.csv')], /^intake: cannot read .*none\.csv: no such file$/m],
+      [['screen', dir], /^intake: cannot read .*: not a file$/m],
+    ] as const) {
+      const r = spawnSync(tsx, [cli, ...args], { encoding: 'utf8', cwd: root });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(reason);
+    }
+  }, 60_000);
+
+  it('names the profile file and what is wrong with it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'profile-cli-'));
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, '{bad');
+    await expect(profileFrom({ profile: broken })).rejects.toThrow(
+      /^profile .*broken\.json is not valid JSON: /,
+    );
+    const wrong = join(dir, 'wrong.json');
+    await writeFile(wrong, '{"BuyerName": 3}');
+    await expect(profileFrom({ profile: wrong })).rejects.toThrow(
+      /^profile .*wrong\.json is not a column mapping \(BuyerName: .*expected string/,
+    );
+  });
+
+  it('stops quietly when its reader stops early (| head)', async () => {
+    const child = spawn(
+      join(root, 'node_modules/.bin/tsx'),
+      [join(root, 'cli/main.ts'), 'screen', demo, '--json'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   }, 60_000);
 });
