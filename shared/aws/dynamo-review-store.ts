@@ -22,7 +22,12 @@ import { keys, partyKey } from '../store/keys.js';
 import type { StoredConsignment } from '../store/types.js';
 import { backoff, MAX_BATCH_ATTEMPTS } from './retry.js';
 
-/** Review-state attributes a transition may set or remove; the seed attributes are never rewritten. */
+/**
+ * Review-state attributes a transition may set or remove. Of the seed attributes only the
+ * screening ones (SCREENING) are written back, as the transition has them: a re-screen changes
+ * them, every other transition carries them over unchanged. ref, documentId, carrierId and
+ * createdAt are never rewritten.
+ */
 const MUTABLE = [
   'claimedBy',
   'claimedAt',
@@ -34,6 +39,9 @@ const MUTABLE = [
   'previousDecision',
   'outbox',
 ] as const;
+
+/** Written on every save (never absent on an item): a re-screen updates them (see workflow.rescreen). */
+const SCREENING = ['categories', 'riskScore', 'ruleSetVersion'] as const;
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'];
 
@@ -89,6 +97,11 @@ export class DynamoReviewStore implements ReviewStore, ConsignmentReads {
     };
     const set = ['#status = :status', '#version = :version', 'gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'];
     const remove: string[] = [];
+    for (const field of SCREENING) {
+      names[`#${field}`] = field;
+      set.push(`#${field} = :${field}`);
+      values[`:${field}`] = next[field];
+    }
     for (const field of MUTABLE) {
       names[`#${field}`] = field;
       if (next[field] === undefined) remove.push(`#${field}`);

@@ -28,7 +28,9 @@ import {
   reassign,
   release,
   reopen,
+  rescreen,
   toView,
+  type Rescreening,
   type Transition,
 } from './workflow.js';
 
@@ -60,6 +62,9 @@ export interface ShowView {
   document: { documentId: string; fileName: string | null; downloadUrl: string | null };
   related: { id: string; ref: string; relation: string; riskScore: number; status: ReviewStatus | null }[];
 }
+
+/** What a re-screen did to one consignment's review item. */
+export type RescreenOutcome = 'missing' | 'unchanged' | 'updated' | 'reopened';
 
 export interface QueueStats {
   depth: number;
@@ -361,6 +366,47 @@ export class ReviewService {
     return this.view(viewer, item);
   }
 
+  /**
+   * Applies a re-screen to the review items of these consignments (the system acts: no route
+   * reaches this). Open items take the new categories and score; decided items whose consignment
+   * gained flags are reopened and offered to the queue again (see workflow.rescreen). Each
+   * outcome is in the order given; `missing` means the consignment has no review item.
+   */
+  async rescreen(updates: (Rescreening & { id: string })[]): Promise<RescreenOutcome[]> {
+    // One batch read first (it may be a little stale): most items need nothing.
+    const seen = new Map((await this.deps.store.many(updates.map((u) => u.id))).map((i) => [i.id, i]));
+    const outcomes: RescreenOutcome[] = [];
+    for (const update of updates) {
+      const item = seen.get(update.id);
+      if (!item) {
+        outcomes.push('missing');
+        continue;
+      }
+      // Without new flags nothing happens to a decided item, so the stale read is enough to skip
+      // an item whose screening did not change; with new flags the item is always read again.
+      if (update.added.length === 0 && !rescreen(item, this.now(), update)) {
+        outcomes.push('unchanged');
+        continue;
+      }
+      // Set by the attempt that wrote (a lost race re-evaluates on the item read again).
+      let outcome = 'unchanged' as RescreenOutcome;
+      try {
+        const { item: written, changed } = await this.apply(update.id, (current, now) => {
+          const t = rescreen(current, now, update);
+          outcome = !t ? 'unchanged' : current.status === 'DECIDED' ? 'reopened' : 'updated';
+          return t;
+        });
+        if (!changed) outcome = 'unchanged';
+        else if (outcome === 'reopened') await this.offer(written);
+      } catch (error) {
+        if (error instanceof ReviewError && error.code === 'NOT_FOUND') outcome = 'missing';
+        else throw error;
+      }
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
   private view(viewer: Identity, item: ReviewItem): ReviewItemView {
     return toView(item, viewer, this.now());
   }
@@ -369,6 +415,14 @@ export class ReviewService {
     id: string,
     transition: (item: ReviewItem, now: Date) => Transition,
   ): Promise<ReviewItem> {
+    return (await this.apply(id, transition)).item;
+  }
+
+  /** mutate(), for a transition that may find nothing to write (undefined): `changed` says which. */
+  private async apply(
+    id: string,
+    transition: (item: ReviewItem, now: Date) => Transition | undefined,
+  ): Promise<{ item: ReviewItem; changed: boolean }> {
     checkId(id);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const item = await this.deps.store.get(id);
@@ -376,6 +430,10 @@ export class ReviewService {
       // Never overwrite an outbox that was not flushed: its audit entries would be lost.
       await this.flush(item);
       const t = transition(item, this.now());
+      if (!t) {
+        const { outbox: _o, ...current } = item;
+        return { item: current, changed: false };
+      }
       const next: ReviewItem = {
         ...t.next,
         outbox: { version: t.next.version, audit: t.audit, ...(t.event ? { event: t.event } : {}) },
@@ -388,7 +446,7 @@ export class ReviewService {
         this.deps.onFlushError?.(error, next);
       }
       const { outbox: _o, ...saved } = next;
-      return saved;
+      return { item: saved, changed: true };
     }
     throw new ReviewError('CONFLICT', `${id} kept changing while we tried to update it; try again`);
   }

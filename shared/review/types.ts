@@ -11,7 +11,16 @@ export type Decision = (typeof DECISIONS)[number];
 export const ROLES = ['carrier', 'reviewer', 'supervisor', 'ops'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const AUDIT_ACTIONS = ['CLAIM', 'RELEASE', 'DECIDE', 'REASSIGN', 'REOPEN', 'LEASE_EXPIRED'] as const;
+/** `RESCREEN`: a re-screen changed an open item's categories or score (actor `system`). */
+export const AUDIT_ACTIONS = [
+  'CLAIM',
+  'RELEASE',
+  'DECIDE',
+  'REASSIGN',
+  'REOPEN',
+  'LEASE_EXPIRED',
+  'RESCREEN',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who is calling: resolved from the JWT claims (cloud) or the development identity (local). */
@@ -21,7 +30,7 @@ export interface Identity {
   carrierId?: string;
 }
 
-/** The actor recorded for what the system does on its own (a lease running out). */
+/** The actor recorded for what the system does on its own (a lease running out, a re-screen). */
 export const SYSTEM_ACTOR = 'system';
 
 /** One line of the audit trail: who, when, what, why. Never updated, never deleted. */

@@ -23,7 +23,9 @@ import {
  *   PENDING ──claim/reassign──▶ IN_REVIEW ──decide──▶ DECIDED
  *      ▲                            │                    │
  *      └──── release / lease expiry ┘                    │
- *      └──────────────────── reopen (supervisor) ────────┘
+ *      └──────────────── reopen (supervisor, or a re-screen that found new flags) ┘
+ *
+ * A re-screen (system) also rewrites an open item's categories and score; see rescreen().
  */
 
 export const DEFAULT_LEASE_MS = 15 * 60 * 1000;
@@ -294,20 +296,86 @@ export function reopen(item: ReviewItem, actor: Identity, now: Date, note: unkno
   const text = checkNote(note, true) as string;
   if (item.status !== 'DECIDED')
     throw new ReviewError('NOT_DECIDED', `${item.id} is not decided; only a decided item can be reopened`);
+  return reopened(item, item, now, actor.username, text);
+}
+
+/** A decided item back to PENDING, remembering the decision it reopens; one REOPEN entry. */
+function reopened(item: ReviewItem, next: ReviewItem, now: Date, actor: string, note: string): Transition {
   const version = item.version + 1;
-  const { decision, decidedBy, decidedAt: _d, note: _n, ...rest } = cleared(item);
+  const { decision, decidedBy, decidedAt: _d, note: _n, ...rest } = cleared(next);
   return {
     next: { ...rest, status: 'PENDING', ...(decision ? { previousDecision: decision } : {}), version },
     audit: [
       {
         at: now.toISOString(),
-        actor: actor.username,
+        actor,
         action: 'REOPEN',
         ...(decision ? { decision } : {}),
         ...(decidedBy ? { from: decidedBy } : {}),
-        note: text,
+        note,
         version,
       },
     ],
   };
+}
+
+/** What a re-screen found for one item's consignment (computed by shared/screening/rescreen.ts). */
+export interface Rescreening {
+  /** The flag categories now, as ingest sets them on a new item. */
+  categories: string[];
+  riskScore: number;
+  ruleSetVersion: string;
+  /** What screened it, for the audit: "default@1.0.0 and csl-…". */
+  screenedWith: string;
+  /** Flags the consignment did not have before this re-screen (new evidence). */
+  added: { category: string; rule: string; field: string }[];
+}
+
+/**
+ * A re-screen of the item's consignment, done by the system (no route reaches it):
+ * - an open item (PENDING, IN_REVIEW) takes the new categories, score and rule-set version, with a
+ *   RESCREEN entry saying what changed; a claim stays with its holder, an expired lease is recorded
+ *   and the item is pending again;
+ * - a DECIDED item whose consignment gained flags goes back to PENDING like a supervisor's reopen
+ *   (the decision was made without that evidence): a REOPEN entry by `system` names the new flags;
+ *   a decided item without new flags stays as decided.
+ * Undefined when there is nothing to write.
+ */
+export function rescreen(item: ReviewItem, now: Date, found: Rescreening): Transition | undefined {
+  const screening = {
+    categories: found.categories,
+    riskScore: found.riskScore,
+    ruleSetVersion: found.ruleSetVersion,
+  };
+  const change = `categories ${item.categories.join(', ') || 'none'} → ${found.categories.join(', ') || 'none'}; risk score ${item.riskScore} → ${found.riskScore}`;
+  const added = [...new Set(found.added.map((f) => `${f.category} (${f.rule}, ${f.field})`))].join(', ');
+  if (item.status === 'DECIDED') {
+    if (found.added.length === 0) return undefined;
+    const note = `re-screen with ${found.screenedWith} found new flags: ${added}; ${change}`;
+    return reopened(item, { ...item, ...screening }, now, SYSTEM_ACTOR, clipNote(note));
+  }
+  if (sameCategories(item.categories, found.categories) && item.riskScore === found.riskScore)
+    return undefined;
+  const version = item.version + 1;
+  const expired = leaseExpired(item, now);
+  const { outbox: _o, ...kept } = item;
+  const note = `re-screen with ${found.screenedWith}: ${change}${added ? `; new flags: ${added}` : ''}`;
+  return {
+    next: expired
+      ? { ...cleared(item), ...screening, status: 'PENDING', version }
+      : { ...kept, ...screening, version },
+    audit: [
+      ...expiryEntries(item, now, version),
+      { at: now.toISOString(), actor: SYSTEM_ACTOR, action: 'RESCREEN', note: clipNote(note), version },
+    ],
+  };
+}
+
+function sameCategories(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((c) => set.has(c));
+}
+
+function clipNote(text: string): string {
+  return text.length <= MAX_NOTE_LENGTH ? text : `${text.slice(0, MAX_NOTE_LENGTH - 1)}…`;
 }

@@ -5,10 +5,12 @@ import type {
   RelatedConsignment,
   ReviewStore,
   ReviewSummary,
+  WorkQueue,
 } from '../../shared/review/ports.js';
 import type { AuditEntry, InstructionEvent, ReviewItem, ReviewStatus } from '../../shared/review/types.js';
 import { byPriority } from '../../shared/review/workflow.js';
-import type { StoredConsignment } from '../../shared/store/types.js';
+import type { RescreenSource } from '../../shared/screening/rescreen.js';
+import type { IntakeStore, ReviewQueue, ReviewSeed, StoredConsignment } from '../../shared/store/types.js';
 
 const clone = <T>(x: T): T => structuredClone(x);
 
@@ -150,4 +152,76 @@ export function seedItem(over: Partial<ReviewItem> & { id: string }): ReviewItem
     version: 0,
     ...over,
   };
+}
+
+/**
+ * The intake side of a re-screen in memory, over a MemoryReviewStore: stored consignments to
+ * re-screen (its `consignments`), review items created the way DynamoIntakeStore creates them
+ * (only when absent, or never queued and untouched), and a review queue that records what it
+ * was sent (new items) or offered (released, reopened items).
+ */
+export class MemoryRescreen implements RescreenSource, Pick<IntakeStore, 'createReviewItems' | 'markQueued'> {
+  queued = new Set<string>();
+  /** Consignment ids sent to the review queue, in order. */
+  messages: string[] = [];
+  /** updateScreening calls to refuse (simulates a run stopped after the review item was written). */
+  failUpdates = 0;
+  readonly queue: ReviewQueue & WorkQueue;
+
+  constructor(readonly store: MemoryReviewStore) {
+    const messages = this.messages;
+    this.queue = {
+      send: async (items: ReviewSeed[]) => {
+        messages.push(...items.map((s) => s.consignmentId));
+      },
+      offer: async (item: ReviewItem) => {
+        messages.push(item.id);
+      },
+      take: async () => undefined,
+    };
+  }
+
+  async *consignments(): AsyncIterable<StoredConsignment> {
+    for (const c of [...this.store.consignments.values()]) yield clone(c);
+  }
+
+  async updateScreening(
+    id: string,
+    result: Parameters<RescreenSource['updateScreening']>[1],
+    at: Date,
+  ): Promise<void> {
+    if (this.failUpdates > 0) {
+      this.failUpdates--;
+      throw new Error('consignment write failed (simulated)');
+    }
+    const c = this.store.consignments.get(id);
+    if (!c) throw new Error(`no consignment ${id}`);
+    this.store.consignments.set(id, {
+      ...c,
+      ...clone(result),
+      rescreenedAt: at.toISOString(),
+    } as StoredConsignment);
+  }
+
+  async createReviewItems(items: ReviewSeed[], now: Date): Promise<ReviewSeed[]> {
+    const created: ReviewSeed[] = [];
+    for (const seed of items) {
+      const current = this.store.items.get(seed.consignmentId);
+      if (current && (this.queued.has(seed.consignmentId) || current.version !== 0)) continue;
+      const { consignmentId, ...rest } = seed;
+      this.store.items.set(consignmentId, {
+        ...clone(rest),
+        id: consignmentId,
+        status: 'PENDING',
+        createdAt: now.toISOString(),
+        version: 0,
+      });
+      created.push(seed);
+    }
+    return created;
+  }
+
+  async markQueued(consignmentIds: string[]): Promise<void> {
+    for (const id of consignmentIds) this.queued.add(id);
+  }
 }
