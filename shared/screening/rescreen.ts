@@ -1,4 +1,6 @@
 import { consignmentRef } from '../model/consignment.js';
+import type { RescreenOutcome } from '../review/service.js';
+import type { Rescreening } from '../review/workflow.js';
 import type { IntakeStore, ReviewQueue, ReviewSeed, StoredConsignment } from '../store/types.js';
 import { AGGREGATE_RULES } from './aggregates.js';
 import type { Screener } from './screen.js';
@@ -25,6 +27,16 @@ export interface RescreenDeps {
   screener: Screener;
   store: Pick<IntakeStore, 'createReviewItems' | 'markQueued'>;
   queue: ReviewQueue;
+  /**
+   * The review workflow: open items follow the new screening, decided items whose consignment
+   * gained flags are reopened (ReviewService.rescreen).
+   */
+  reviews: { rescreen(updates: (Rescreening & { id: string })[]): Promise<RescreenOutcome[]> };
+  /**
+   * Re-screen with no denied-party list. Refused unless set: screening without the list removes
+   * every stored denied-party flag, so a caller that forgot the list would clear them all.
+   */
+  withoutWatchlist?: boolean;
   now?: () => Date;
 }
 
@@ -34,19 +46,37 @@ export interface RescreenSummary {
   changed: number;
   /** Now queued for review, not before. */
   newlyFlagged: number;
+  /** New review items created and sent to the review queue. */
   queued: number;
   /** Were queued for review and would not be now: their review items stay for a reviewer to close. */
   cleared: number;
+  /** Open review items (PENDING, IN_REVIEW) whose categories or score now follow the new screening. */
+  updated: number;
+  /** Decided review items whose consignment gained flags: back to PENDING and offered to the queue. */
+  reopened: number;
   ruleSetVersion: string;
   watchlistVersion?: string;
 }
 
+/** Consignments screened and decided on together (one batch read of their review items). */
+const PAGE = 25;
+
 /**
  * Re-screens stored consignments (after a watchlist or rule-set update): writes the new flags
- * and score where they changed, and queues for review those that now reach the threshold.
+ * and score where they changed, brings their review items along (see RescreenDeps.reviews), and
+ * queues for review those that now reach the threshold and have no item yet.
  * Flags from aggregate rules (splitting) are kept, since they depend on traffic, not on lists.
+ *
+ * A review item is written before its consignment: if a run stops between the two, the next run
+ * still sees the consignment's old flags, so new flags are found again (a decided item is not
+ * left decided). Open items whose categories or score disagree with their consignment are brought
+ * in line even when the consignment itself did not change.
  */
 export async function rescreenStored(deps: RescreenDeps): Promise<RescreenSummary> {
+  if (!deps.screener.watchlistVersion && !deps.withoutWatchlist)
+    throw new Error(
+      're-screening needs the denied-party list: without it every stored denied-party flag would be removed',
+    );
   const now = deps.now ?? (() => new Date());
   const summary: RescreenSummary = {
     scanned: 0,
@@ -54,15 +84,62 @@ export async function rescreenStored(deps: RescreenDeps): Promise<RescreenSummar
     newlyFlagged: 0,
     queued: 0,
     cleared: 0,
+    updated: 0,
+    reopened: 0,
     ruleSetVersion: deps.screener.ruleSetVersion,
     ...(deps.screener.watchlistVersion ? { watchlistVersion: deps.screener.watchlistVersion } : {}),
   };
-  let seeds: ReviewSeed[] = [];
-  const flush = async () => {
+  const screenedWith = deps.screener.watchlistVersion
+    ? `${deps.screener.ruleSetVersion} and ${deps.screener.watchlistVersion}`
+    : `${deps.screener.ruleSetVersion} without a denied-party list`;
+
+  let page: StoredConsignment[] = [];
+  const run = async () => {
+    const batch = page;
+    page = [];
+    const results = batch.map((c) => ({ c, ...rescreenOne(deps.screener, c) }));
+    const outcomes = await deps.reviews.rescreen(
+      results.map(({ c, flags, riskScore, ruleSetVersion }) => ({
+        id: c.id,
+        categories: categoriesOf(flags),
+        riskScore,
+        ruleSetVersion,
+        screenedWith,
+        added: addedFlags(c.flags ?? [], flags),
+      })),
+    );
+    const seeds: ReviewSeed[] = [];
+    for (const [
+      i,
+      { c, flags, riskScore, review, ruleSetVersion, watchlistVersion, same },
+    ] of results.entries()) {
+      const outcome = outcomes[i];
+      if (outcome === 'updated') summary.updated++;
+      else if (outcome === 'reopened') summary.reopened++;
+      if (!same) {
+        summary.changed++;
+        await deps.source.updateScreening(
+          c.id,
+          { flags, riskScore, review, ruleSetVersion, ...(watchlistVersion ? { watchlistVersion } : {}) },
+          now(),
+        );
+        if (review && !c.review) summary.newlyFlagged++;
+        else if (!review && c.review) summary.cleared++;
+      }
+      // No item yet (newly flagged, or one lost before it was written): create and queue one.
+      if (review && outcome === 'missing')
+        seeds.push({
+          consignmentId: c.id,
+          documentId: c.documentId,
+          carrierId: c.carrierId,
+          ref: consignmentRef(c),
+          categories: categoriesOf(flags),
+          riskScore,
+          ruleSetVersion,
+        });
+    }
     if (seeds.length === 0) return;
-    const batch = seeds;
-    seeds = [];
-    const toQueue = await deps.store.createReviewItems(batch, now());
+    const toQueue = await deps.store.createReviewItems(seeds, now());
     await deps.queue.send(toQueue);
     await deps.store.markQueued(toQueue.map((s) => s.consignmentId));
     summary.queued += toQueue.length;
@@ -70,45 +147,52 @@ export async function rescreenStored(deps: RescreenDeps): Promise<RescreenSummar
 
   for await (const c of deps.source.consignments()) {
     summary.scanned++;
-    const fresh = deps.screener.screen(c);
-    const kept = (c.flags ?? []).filter((f) => AGGREGATE_RULES.has(f.rule));
-    const flags = kept.length > 0 ? [...fresh.flags, ...kept].sort((a, b) => b.score - a.score) : fresh.flags;
-    const { riskScore, review } = kept.length > 0 ? deps.screener.score(flags) : fresh;
-    if (
-      sameFlags(c.flags ?? [], flags) &&
-      c.riskScore === riskScore &&
-      c.review === review &&
-      c.ruleSetVersion === fresh.ruleSetVersion
-    )
-      continue;
-    summary.changed++;
-    await deps.source.updateScreening(
-      c.id,
-      {
-        flags,
-        riskScore,
-        review,
-        ruleSetVersion: fresh.ruleSetVersion,
-        ...(fresh.watchlistVersion ? { watchlistVersion: fresh.watchlistVersion } : {}),
-      },
-      now(),
-    );
-    if (review && !c.review) {
-      summary.newlyFlagged++;
-      seeds.push({
-        consignmentId: c.id,
-        documentId: c.documentId,
-        carrierId: c.carrierId,
-        ref: consignmentRef(c),
-        categories: [...new Set(flags.map((f) => f.category))],
-        riskScore,
-        ruleSetVersion: fresh.ruleSetVersion,
-      });
-      if (seeds.length >= 25) await flush();
-    } else if (!review && c.review) summary.cleared++;
+    page.push(c);
+    if (page.length >= PAGE) await run();
   }
-  await flush();
+  if (page.length > 0) await run();
   return summary;
+}
+
+/** The new screening of one stored consignment, and whether it is the same as the stored one. */
+function rescreenOne(screener: Screener, c: StoredConsignment) {
+  const fresh = screener.screen(c);
+  const kept = (c.flags ?? []).filter((f) => AGGREGATE_RULES.has(f.rule));
+  const flags = kept.length > 0 ? [...fresh.flags, ...kept].sort((a, b) => b.score - a.score) : fresh.flags;
+  const { riskScore, review } = kept.length > 0 ? screener.score(flags) : fresh;
+  const same =
+    sameFlags(c.flags ?? [], flags) &&
+    c.riskScore === riskScore &&
+    c.review === review &&
+    c.ruleSetVersion === fresh.ruleSetVersion;
+  return {
+    flags,
+    riskScore,
+    review,
+    ruleSetVersion: fresh.ruleSetVersion,
+    ...(fresh.watchlistVersion ? { watchlistVersion: fresh.watchlistVersion } : {}),
+    same,
+  };
+}
+
+/** A review item's categories, as ingest sets them. */
+function categoriesOf(flags: readonly Flag[]): string[] {
+  return [...new Set(flags.map((f) => f.category))];
+}
+
+/** What a flag says matched, whatever its score (a rule set may re-weigh the same evidence). */
+const evidenceKey = (f: Flag) => `${f.category}|${f.rule}|${f.evidence.field}|${f.evidence.text}`;
+
+/**
+ * The flags in `after` that `before` did not have: new evidence. A stored consignment's flags
+ * are those its review decision saw, unless an earlier re-screen took some away after the
+ * decision; such a flag coming back counts as new (a needless reopen, never a missed one).
+ */
+function addedFlags(before: readonly Flag[], after: readonly Flag[]): Rescreening['added'] {
+  const had = new Set(before.map(evidenceKey));
+  return after
+    .filter((f) => !had.has(evidenceKey(f)))
+    .map((f) => ({ category: f.category, rule: f.rule, field: f.evidence.field }));
 }
 
 function sameFlags(a: readonly Flag[], b: readonly Flag[]): boolean {

@@ -3,10 +3,13 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEventStore, DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
 import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
 import { DynamoRescreenSource } from '../../shared/aws/rescreen-store.js';
 import { loadScreenerFromEnv, parseS3Uri } from '../../shared/aws/screening-config.js';
 import { SqsReviewQueue } from '../../shared/aws/sqs-queue.js';
+import { SqsWorkQueue } from '../../shared/aws/sqs-work-queue.js';
+import { ReviewService } from '../../shared/review/service.js';
 import { rescreenStored } from '../../shared/screening/rescreen.js';
 import { createScreener } from '../../shared/screening/screen.js';
 import { parseCslCsv } from '../../shared/screening/watchlist.js';
@@ -56,12 +59,33 @@ describe('re-screening stored consignments after a watchlist update (dynalite + 
       stored('C2', 'Ana López Ruiz'),
       stored('C3', 'Ana Ruiz', { flags: [split], riskScore: 55, review: true }),
     ]);
+    // C3's review item, as ingest created it.
+    const c3Seed = {
+      consignmentId: 'C3',
+      documentId: 'DOC1',
+      carrierId: 'CARRIER',
+      ref: 'C3',
+      categories: ['misdeclaration'],
+      riskScore: 55,
+      ruleSetVersion: 'default@1.0.0',
+    };
+    await store.createReviewItems([c3Seed], new Date('2026-11-01T00:00:00Z'));
+    await store.markQueued(['C3']);
     const after = createScreener({ watchlist: parseCslCsv(csv) });
+    const reviewStore = new DynamoReviewStore(emu.db, TABLE);
     const deps = {
       source: new DynamoRescreenSource(emu.db, TABLE),
       screener: after,
       store,
       queue: new SqsReviewQueue(emu.sqs, emu.queueUrl),
+      reviews: new ReviewService({
+        store: reviewStore,
+        reads: reviewStore,
+        events: new DynamoEventStore(emu.db, TABLE),
+        links: { downloadUrl: () => Promise.resolve('https://example.test/doc') },
+        queue: new SqsWorkQueue(emu.sqs, emu.queueUrl),
+        now: () => new Date('2026-11-02T00:00:00Z'),
+      }),
       now: () => new Date('2026-11-02T00:00:00Z'),
     };
     const summary = await rescreenStored(deps);
@@ -71,6 +95,8 @@ describe('re-screening stored consignments after a watchlist update (dynalite + 
       newlyFlagged: 1,
       queued: 1,
       cleared: 0,
+      updated: 0,
+      reopened: 0,
       ruleSetVersion: 'default@1.0.0',
       watchlistVersion: after.watchlistVersion,
     });
@@ -104,7 +130,16 @@ describe('re-screening stored consignments after a watchlist update (dynalite + 
     expect((messages.Messages ?? []).map((m) => JSON.parse(m.Body!).consignmentId)).toEqual(['C1']);
 
     // Nothing changed since: a second run writes and queues nothing.
-    expect(await rescreenStored(deps)).toMatchObject({ scanned: 3, changed: 0, newlyFlagged: 0, queued: 0 });
+    expect(await rescreenStored(deps)).toMatchObject({
+      scanned: 3,
+      changed: 0,
+      newlyFlagged: 0,
+      queued: 0,
+      updated: 0,
+      reopened: 0,
+    });
+    // C3's item saw nothing change.
+    expect((await reviewStore.get('C3'))?.version).toBe(0);
   });
 
   it('loads the rule set and the watchlist from S3 for a deployed function', async () => {
