@@ -160,7 +160,7 @@ interface Party {
   countryCode?: string | null;
 }
 
-interface ShowAnswer {
+export interface ShowAnswer {
   item: ItemView;
   consignment: Record<string, unknown> | null;
   flags: { category: string; rule: string; score: number; evidence: { field: string; text: string } }[];
@@ -233,13 +233,24 @@ function party(p: Party | null | undefined): string {
   return [p.name, p.address, p.city, p.countryCode].filter(Boolean).join(', ');
 }
 
-function printShow(s: ShowAnswer): string {
+/** "LAX→MEX  ", or nothing for a consignment without airports (a parcel). */
+function route(c: Record<string, unknown>): string {
+  if (!c.origin && !c.destination) return '';
+  return `${String(c.origin ?? '?')}→${String(c.destination ?? '?')}  `;
+}
+
+/** Evidence in quotes, unless it quotes what matched itself ("\"Ana\" matches listed name …"). */
+function quoted(text: string): string {
+  return text.startsWith('"') ? text : `"${text}"`;
+}
+
+export function printShow(s: ShowAnswer): string {
   const c = (s.consignment ?? {}) as Record<string, unknown>;
   const lines = [printItem('item', s.item)];
   if (s.consignment) {
     const ref = [c.awb, c.hawb, c.parcelId].filter(Boolean).join(' / ');
     lines.push(
-      `  consignment ${ref}  ${String(c.origin ?? '???')}→${String(c.destination ?? '???')}  ${String(c.pieces)} pc  ${String(c.weightKg)} kg`,
+      `  consignment ${ref}  ${route(c)}${String(c.pieces)} pc  ${String(c.weightKg)} kg`,
       `  description ${String(c.description ?? '')}`,
       `  HS codes    ${((c.hsCodes as string[] | undefined) ?? []).join(', ') || '-'}`,
       `  shipper     ${party(c.shipper as Party | null)}`,
@@ -248,7 +259,7 @@ function printShow(s: ShowAnswer): string {
   }
   lines.push('flags:');
   for (const f of s.flags)
-    lines.push(`  ${f.category} (${f.rule}, ${f.score}): ${f.evidence.field} "${f.evidence.text}"`);
+    lines.push(`  ${f.category} (${f.rule}, ${f.score}): ${f.evidence.field} ${quoted(f.evidence.text)}`);
   if (s.flags.length === 0) lines.push('  none');
   if (s.document)
     lines.push(
