@@ -12,8 +12,15 @@ import { oneRecordReader } from './one-record/reader.js';
 export const READERS: FormatReader[] = [cargoXmlReader, oneRecordReader, cargoImpReader, parcelCsvReader];
 
 export function detectFormat(head: Buffer, options?: ReadOptions): FormatReader | undefined {
-  if (head.length === 0 || looksBinary(head)) return undefined;
-  return READERS.find((reader) => reader.detect(head, options));
+  if (head.length === 0) return undefined;
+  if (!looksBinary(head)) return READERS.find((reader) => reader.detect(head, options));
+  // Binary only for NUL bytes after a text first line: a parcel CSV may be read, as it would be
+  // with them further on, past the bytes looked at here (its reader rejects each record holding
+  // a NUL alone). Anything else that looks binary has no format.
+  const nl = head.indexOf(10);
+  if (nl < 0 || looksBinary(head.subarray(0, nl))) return undefined;
+  if (looksBinary(Buffer.from(head.subarray(nl, 4096).filter((b) => b !== 0)))) return undefined;
+  return parcelCsvReader.detect(head, options) ? parcelCsvReader : undefined;
 }
 
 export function readerById(id: string): FormatReader | undefined {

@@ -231,7 +231,9 @@ describe('parcel CSV reader', () => {
     const ids = consignments.map((c) => c.parcelId);
     expect(ids.slice(-50)).toEqual(after.map((_, i) => `A${i}`));
     expect(ids).not.toContain('P1');
-    expect(summary.counts.received).toBe(summary.counts.accepted);
+    // P1, the record given up on, is counted: received and rejected.
+    expect(summary.counts.rejected).toBe(1);
+    expect(summary.counts.received).toBe(summary.counts.accepted + 1);
   });
 
   it('keeps every distinct item of a parcel of thousands of rows, and refuses one past 10,000', async () => {

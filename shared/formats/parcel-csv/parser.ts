@@ -1,6 +1,6 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import { clip } from '../../model/clip.js';
-import { issue, type Issue } from '../../model/issues.js';
+import { DocumentError, issue, type Issue } from '../../model/issues.js';
 import { parseDecimal } from '../decimal.js';
 import type { DraftRecord, ReadItem } from '../types.js';
 import { COLUMN_SYNONYMS, mapHeader, type Column } from './columns.js';
@@ -76,8 +76,20 @@ export function mayHoldUnfoldedSpace(text: string, delimiter: string): boolean {
   return false;
 }
 
-/** A record longer than this (quoted newlines included) is hostile or broken. */
+/**
+ * A record longer than this (quoted newlines included) is hostile or broken; so is a line of more
+ * bytes than this (its line feed not counted), which the reader skips unread (see overLong).
+ */
 export const MAX_RECORD_CHARS = 1024 * 1024;
+
+/**
+ * Characters of an over-long line the reader passes on (see CsvParcelParser.overLong): enough to
+ * name its parcel, never the whole line.
+ */
+export const OVER_LONG_PREFIX = 64 * 1024;
+
+/** Fields a record rejected unread does not carry (see unread). */
+const UNREAD_FIELDS = ['description', 'shipper', 'consignee'];
 
 /**
  * The synchronous core of the parcel CSV reader: fed one decoded line at a time, it maps the
@@ -92,9 +104,14 @@ export class CsvParcelParser {
   private unfolded = unfoldedSpace(',');
   /** Fields in the header: the usual count of a row's fields. */
   private width = 0;
-  /** A record whose quoted field runs on past its first line (at `line`). */
-  private pending: { splitter: RecordSplitter; line: number } | undefined;
+  /** A record whose quoted field runs on past its first line (at `line`); NUL bytes found in it. */
+  private pending: { splitter: RecordSplitter; line: number; issues: Issue[] | undefined } | undefined;
   private group: Group | undefined;
+  /**
+   * The errors that reject the current group's record, found by the reader (an over-long line, a
+   * NUL byte, a quoted field never closed), and the group's first line: it goes out unread.
+   */
+  private rejected: { line: number; issues: Issue[] } | undefined;
 
   constructor(private readonly profile?: Record<string, string>) {}
 
@@ -110,16 +127,12 @@ export class CsvParcelParser {
         this.pending = undefined;
         // Folded it is not: a line break sits inside the quoted field.
         this.row(pending.splitter.finish(), pending.line, false, out);
+        if (pending.issues) this.taint(pending.issues);
       } else if (pending.splitter.length > MAX_RECORD_CHARS) {
-        this.pending = undefined;
-        out.push({
-          type: 'issue',
-          issue: issue(
-            'PARSE_ERROR',
-            pending.line,
-            `line ${pending.line}: a quoted field runs past ${MAX_RECORD_CHARS.toLocaleString('en')} characters without its closing quote; the record is skipped, reading goes on at line ${n + 1}`,
-          ),
-        });
+        this.giveUp(
+          `line ${pending.line}: a quoted field runs past ${MAX_RECORD_CHARS.toLocaleString('en')} characters without its closing quote; the record is skipped, reading goes on at line ${n + 1}`,
+          out,
+        );
       }
       return;
     }
@@ -130,7 +143,7 @@ export class CsvParcelParser {
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     const split = splitRecord(text, this.delimiter, mayQuote, this.width);
     if (split.splitter) {
-      this.pending = { splitter: split.splitter, line: n };
+      this.pending = { splitter: split.splitter, line: n, issues: undefined };
       return;
     }
     this.row(split.fields, n, !mayUnfold || !this.unfolded.test(text), out);
@@ -151,17 +164,84 @@ export class CsvParcelParser {
   }
 
   end(out: ReadItem[]): void {
-    if (this.pending)
-      out.push({
-        type: 'issue',
-        issue: issue(
-          'PARSE_ERROR',
-          this.pending.line,
-          `line ${this.pending.line}: a quoted field is never closed`,
-        ),
-      });
-    this.pending = undefined;
+    if (this.pending) this.giveUp(`line ${this.pending.line}: a quoted field is never closed`, out);
     this.flush(out);
+  }
+
+  /**
+   * Line `n` is longer than MAX_RECORD_CHARS bytes: the reader skips it unread, to its line feed,
+   * and passes on its first OVER_LONG_PREFIX characters (`prefix`), which may name its parcel.
+   * Its record is rejected (RECORD_TOO_LARGE); inside a quoted field, the record that opened the
+   * field is (PARSE_ERROR). Reading goes on at line n + 1, outside quotes.
+   */
+  overLong(prefix: string, n: number, out: ReadItem[]): void {
+    const limit = MAX_RECORD_CHARS.toLocaleString('en');
+    if (this.pending) {
+      this.giveUp(
+        `line ${this.pending.line}: a quoted field runs on into line ${n}, which is longer than ${limit} bytes; the record is skipped, reading goes on at line ${n + 1}`,
+        out,
+      );
+      return;
+    }
+    if (!this.layout)
+      throw new DocumentError(issue('PARSE_ERROR', n, `the header line is longer than ${limit} bytes`));
+    const split = splitRecord(prefix, this.delimiter);
+    const problem = issue(
+      'RECORD_TOO_LARGE',
+      n,
+      `line ${n} is longer than ${limit} bytes; the record is skipped unread, reading goes on at line ${n + 1}`,
+    );
+    this.reject(this.parcelIdOf(split.splitter ? split.splitter.finish() : split.fields), n, [problem], out);
+  }
+
+  /** Line `n`, just read, holds a NUL byte: the record it belongs to is rejected. */
+  nul(n: number): void {
+    const problem = issue(
+      'PARSE_ERROR',
+      n,
+      `line ${n} holds a NUL byte (binary data, not text); the record is rejected`,
+    );
+    if (this.pending) (this.pending.issues ??= []).push(problem);
+    // The header has no record (and the registry refuses a file whose first line is binary).
+    else if (this.group) this.taint([problem]);
+  }
+
+  /** Drops the record of a quoted field still open, and rejects it at its first line. */
+  private giveUp(message: string, out: ReadItem[]): void {
+    const pending = this.pending!;
+    this.pending = undefined;
+    const problems = [issue('PARSE_ERROR', pending.line, message), ...(pending.issues ?? [])];
+    this.reject(this.parcelIdOf(pending.splitter.finish()), pending.line, problems, out);
+  }
+
+  /**
+   * The parcel id of a record read in part: `fields` end with one that may be cut, so only a cell
+   * before the last is whole. Undefined when unknown.
+   */
+  private parcelIdOf(fields: string[]): string | undefined {
+    const at = this.layout!.parcelId;
+    return at >= 0 && at < fields.length - 1 ? field(fields, at) : undefined;
+  }
+
+  /**
+   * Rejects the record at `line` of the parcel `id` (undefined: unknown, a parcel of its own):
+   * the current record when it is that parcel's, else a new one, which the next rows of the
+   * parcel join. Either goes out unread when the parcel ends (see flush).
+   */
+  private reject(id: string | undefined, line: number, problems: Issue[], out: ReadItem[]): void {
+    if (id !== undefined && this.group?.key === id) {
+      this.taint(problems);
+      return;
+    }
+    this.flush(out);
+    this.group = { key: id ?? `#${line}`, rows: [], folded: false, overflow: 0 };
+    this.rejected = { line, issues: problems };
+  }
+
+  /** Rejects the current record (the one holding the row just read) with `problems`. */
+  private taint(problems: Issue[]): void {
+    if (this.rejected) this.rejected.issues.push(...problems);
+    else this.rejected = { line: this.group!.rows[0]!.line, issues: problems };
   }
 
   private header(text: string, line: number, out: ReadItem[]): void {
@@ -193,7 +273,10 @@ export class CsvParcelParser {
 
   private flush(out: ReadItem[]): void {
     const group = this.group;
-    if (group && this.layout) {
+    if (this.rejected) {
+      out.push({ type: 'record', record: unread(group!.key, this.rejected.line, this.rejected.issues) });
+      this.rejected = undefined;
+    } else if (group && this.layout) {
       const record = toRecord(group.rows, this.layout, this.extras, group.folded);
       if (group.overflow > 0)
         record.issues.push(
@@ -208,6 +291,21 @@ export class CsvParcelParser {
     }
     this.group = undefined;
   }
+}
+
+/**
+ * The record of a parcel rejected before it was read whole (see CsvParcelParser.reject): its
+ * `issues` and nothing else. Validation counts it received and rejects it with those errors alone:
+ * the draft holds only what validation requires of every parcel (an id, the parcel's or `#line`;
+ * one piece of 1 kg), and carries none of UNREAD_FIELDS. It is never stored.
+ */
+function unread(key: string, line: number, issues: Issue[]): DraftRecord {
+  return {
+    draft: { kind: 'parcel', parcelId: key, pieces: 1, rawWeight: '1', weightUnit: 'K' },
+    line,
+    issues,
+    notCarried: UNREAD_FIELDS,
+  };
 }
 
 /** A trimmed cell, or undefined when the column is absent or the cell empty. */

@@ -1,10 +1,9 @@
 import { StringDecoder } from 'node:string_decoder';
 import iconv from 'iconv-lite';
 import type { FormatReader, ReadItem, ReadOptions } from '../types.js';
-import { DocumentError, issue } from '../../model/issues.js';
 import { peek, stripBom } from '../stream.js';
 import { mapHeader } from './columns.js';
-import { CsvParcelParser, MAX_RECORD_CHARS, mayHoldUnfoldedSpace } from './parser.js';
+import { CsvParcelParser, MAX_RECORD_CHARS, OVER_LONG_PREFIX, mayHoldUnfoldedSpace } from './parser.js';
 import { splitRecord, sniffDelimiter } from './split.js';
 
 const MIN_MAPPED_COLUMNS = 3;
@@ -65,17 +64,27 @@ export const parcelCsvReader: FormatReader = {
     // Node 20, in stream mode); every call ends at a newline, so no state carries between calls.
     const lines = new TextDecoder('utf-8', { ignoreBOM: true });
     const decode = (bytes: Uint8Array) => lines.decode(bytes, { stream: true });
-    let carryBytes: Buffer | null = null;
-    const tooLong = () =>
-      new DocumentError(
-        issue('PARSE_ERROR', n + 1, `line ${n + 1} is longer than ${MAX_RECORD_CHARS} characters`),
-      );
+    /** The unfinished line, as the chunks that hold it (joined once its line feed comes). */
+    let carryBytes: Buffer[] = [];
+    let carrySize = 0;
+    /** The unfinished line may hold a NUL byte (its chunk did). */
+    let carryNul = false;
+    /**
+     * Inside a line longer than MAX_RECORD_CHARS bytes, already reported: what is left of it is
+     * dropped unread up to its line feed, so memory stays bounded by the limit, not the line.
+     */
+    let skipping = false;
     // Records go out in small batches, not one per chunk: a batch stays alive until its consumer
     // has validated and screened it, and a smaller live set means less for the garbage collector
     // to copy and promote while screening allocates.
     let out: ReadItem[] = [];
-    /** Feeds every complete line of `text` to the parser, yielding full batches; returns the unfinished rest. */
-    function* feed(text: string): Generator<ReadItem[], string> {
+    /**
+     * Feeds every complete line of `text` to the parser, yielding full batches; returns the
+     * unfinished rest. `checked`: the text may hold a NUL byte or a line over the limit, and goes
+     * through feedChecked instead: one test per chunk here, none per line.
+     */
+    function* feed(text: string, checked: boolean): Generator<ReadItem[], string> {
+      if (checked) return yield* feedChecked(text);
       // One quote search per chunk, not one per line: most chunks hold no quote at all, and
       // their lines skip the quote-aware split. Likewise for white space that validation would
       // fold. Lines are cut by indexOf (see splitPlain).
@@ -94,35 +103,136 @@ export const parcelCsvReader: FormatReader = {
       }
       return text.slice(from);
     }
+    /** feed, for the rare chunk that may hold a NUL byte or a line over the limit: line by line. */
+    function* feedChecked(text: string): Generator<ReadItem[], string> {
+      const mayQuote = text.includes('"');
+      const mayUnfold = mayHoldUnfoldedSpace(text, parser.delimiter);
+      let from = 0;
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', from)) {
+        n += 1;
+        if (at - from > MAX_RECORD_CHARS / 3 && byteLength(text.slice(from, at)) > MAX_RECORD_CHARS)
+          parser.overLong(text.slice(from, from + OVER_LONG_PREFIX), n, out);
+        else {
+          const end = at > from && text.charCodeAt(at - 1) === 13 ? at - 1 : at;
+          const line = text.slice(from, end);
+          parser.line(line, n, out, mayQuote, mayUnfold);
+          if (line.includes('\0')) parser.nul(n);
+        }
+        from = at + 1;
+        if (out.length >= BATCH) {
+          yield out;
+          out = [];
+        }
+      }
+      return text.slice(from);
+    }
+    /** A line's bytes in the file (UTF-16 units are 1 to 3 bytes of UTF-8, 1 of Windows-1252). */
+    const byteLength = (line: string) => (utf8 ? Buffer.byteLength(line) : line.length);
+    /**
+     * The line after the last one read is over the limit: rejects it, given its first characters.
+     * In UTF-8, 3 bytes a character at most: OVER_LONG_PREFIX characters are in the first
+     * 3 × OVER_LONG_PREFIX + 3 bytes, whatever the chunks were (see feedChecked).
+     */
+    function overLong(start: Buffer[] | string): void {
+      let prefix: string;
+      if (typeof start === 'string') prefix = start;
+      else {
+        const size = start.reduce((sum, b) => sum + b.length, 0);
+        const bytes = Buffer.concat(start, Math.min(size, 3 * OVER_LONG_PREFIX + 3));
+        prefix = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+      }
+      n += 1;
+      parser.overLong(prefix.slice(0, OVER_LONG_PREFIX), n, out);
+    }
     for await (const chunk of stream) {
+      // A NUL byte is searched once per chunk in the bytes (memchr; in a decoded string of wider
+      // characters the search for U+0000 goes character by character).
+      const nul = chunk.indexOf(0) >= 0;
       if (utf8) {
         let from = 0;
-        if (carryBytes) {
+        if (skipping) {
+          const nl = chunk.indexOf(10);
+          if (nl < 0) continue;
+          skipping = false;
+          from = nl + 1;
+        } else if (carrySize > 0) {
           // Only the unfinished line is joined to the new chunk's first line (not the whole chunk).
           const nl = chunk.indexOf(10);
           if (nl < 0) {
-            carryBytes = Buffer.concat([carryBytes, chunk]);
-            if (carryBytes.length > MAX_RECORD_CHARS) throw tooLong();
+            carryBytes.push(chunk);
+            carrySize += chunk.length;
+            carryNul ||= nul;
+            if (carrySize > MAX_RECORD_CHARS) {
+              overLong(carryBytes);
+              skipping = true;
+              carryBytes = [];
+              carrySize = 0;
+            }
             continue;
           }
-          yield* feed(decode(Buffer.concat([carryBytes, chunk.subarray(0, nl + 1)])));
-          carryBytes = null;
+          if (carrySize + nl > MAX_RECORD_CHARS) overLong([...carryBytes, chunk.subarray(0, nl)]);
+          else {
+            carryBytes.push(chunk.subarray(0, nl + 1));
+            yield* feed(decode(Buffer.concat(carryBytes)), carryNul || nul);
+          }
+          carryBytes = [];
+          carrySize = 0;
           from = nl + 1;
         }
         const last = chunk.lastIndexOf(10);
-        if (last >= from) yield* feed(decode(chunk.subarray(from, last + 1)));
+        if (last >= from)
+          yield* feed(decode(chunk.subarray(from, last + 1)), nul || last - from > MAX_RECORD_CHARS);
         const rest = Math.max(from, last + 1);
         if (rest < chunk.length) {
-          carryBytes = chunk.subarray(rest);
-          if (carryBytes.length > MAX_RECORD_CHARS) throw tooLong();
+          carryBytes = [chunk.subarray(rest)];
+          carrySize = chunk.length - rest;
+          carryNul = nul;
+          if (carrySize > MAX_RECORD_CHARS) {
+            overLong(carryBytes);
+            skipping = true;
+            carryBytes = [];
+            carrySize = 0;
+          }
         }
       } else {
-        carry = yield* feed(carry + decoder.write(chunk));
-        if (carry.length > MAX_RECORD_CHARS) throw tooLong();
+        let text = decoder.write(chunk);
+        if (skipping) {
+          const nl = text.indexOf('\n');
+          if (nl < 0) continue;
+          skipping = false;
+          text = text.slice(nl + 1);
+        } else if (carry.length > 0 && !text.includes('\n')) {
+          // Still the same line: no search of the whole line again at each chunk.
+          carry += text;
+          carryNul ||= nul;
+          if (carry.length > MAX_RECORD_CHARS) {
+            overLong(carry);
+            skipping = true;
+            carry = '';
+          }
+          continue;
+        }
+        text = carry + text;
+        carry = yield* feed(text, nul || carryNul || text.length > MAX_RECORD_CHARS);
+        carryNul = nul;
+        if (carry.length > MAX_RECORD_CHARS) {
+          overLong(carry);
+          skipping = true;
+          carry = '';
+        }
+      }
+      if (out.length >= BATCH) {
+        yield out;
+        out = [];
       }
     }
-    carry += utf8 ? (carryBytes ? lines.decode(carryBytes) : '') : decoder.end();
-    if (carry.length > 0) parser.line(carry.endsWith('\r') ? carry.slice(0, -1) : carry, n + 1, out);
+    if (utf8) carry = carrySize > 0 ? lines.decode(Buffer.concat(carryBytes)) : '';
+    else if (!skipping) carry += decoder.end();
+    if (carry.length > 0) {
+      const last = carry.endsWith('\r') ? carry.slice(0, -1) : carry;
+      parser.line(last, n + 1, out);
+      if (carryNul && last.includes('\0')) parser.nul(n + 1);
+    }
     parser.end(out);
     if (out.length > 0) yield out;
   },
