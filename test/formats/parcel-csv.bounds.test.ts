@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import { MAX_RECORD_CHARS } from '../../shared/formats/parcel-csv/parser.js';
@@ -283,4 +284,46 @@ describe('parcel CSV reader, NUL bytes', () => {
       });
     }
   });
+});
+
+describe('parcel CSV reader, bad lines among good ones (property)', () => {
+  type Line = 'good' | 'long' | 'nul' | 'blank';
+  it('rejects each bad line alone and keeps every good one, whatever the chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom<Line>('good', 'good', 'good', 'nul', 'blank', 'long'), { maxLength: 12 }),
+        fc.integer({ min: 1, max: 300_000 }),
+        fc.boolean(),
+        async (kinds, chunk, crlf) => {
+          // At most two lines over the limit a document: each is a megabyte of text.
+          let longs = 0;
+          const rows = kinds.map((kind, i) => {
+            const id = `P${i}`;
+            if (kind === 'long' && longs++ < 2)
+              return row({ ParcelID: id, GoodsDescription: 'x'.repeat(MAX_RECORD_CHARS) });
+            if (kind === 'nul') return row({ ParcelID: id, GoodsDescription: 'mugs\0' });
+            if (kind === 'blank') return '';
+            return row({ ParcelID: id });
+          });
+          rows.unshift(row({ ParcelID: 'FIRST' })); // a document without records is refused whole
+          const text = `${[HEADER, ...rows].join(crlf ? '\r\n' : '\n')}${crlf ? '\r\n' : '\n'}`;
+          const whole = await read(text, Buffer.byteLength(text) + 1);
+          expect(await read(text, chunk)).toEqual(whole);
+          const bad = rows.filter((r) => r.includes('\0') || r.length > MAX_RECORD_CHARS).length;
+          const good = rows.filter((r) => r !== '' && !r.includes('\0') && r.length <= MAX_RECORD_CHARS);
+          expect(whole.summary.counts).toEqual({
+            received: good.length + bad,
+            accepted: good.length,
+            rejected: bad,
+            duplicate: 0,
+          });
+          expect(whole.consignments.map((c) => c.parcelId)).toEqual(good.map((r) => r.split(',')[1]));
+          expect(whole.summary.errors.map((e) => e.line)).toEqual(
+            rows.flatMap((r, i) => (r.includes('\0') || r.length > MAX_RECORD_CHARS ? [i + 2] : [])),
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 });
