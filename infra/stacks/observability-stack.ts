@@ -94,6 +94,21 @@ export class ObservabilityStack extends Stack {
       1,
       'the ingest function was throttled',
     );
+    // Ingestion stalled: uploads wait (the function is failing, throttled or at its concurrency),
+    // or documents come close to the timeout, past which there is no checkpoint to resume from.
+    const timeout = config.ingest.timeoutSeconds;
+    alarm(
+      'IntakeBacklogAge',
+      props.intakeQueue.metricApproximateAgeOfOldestMessage(max),
+      2 * timeout,
+      `an upload has waited more than ${2 * timeout} s (twice the ingest timeout) to be read`,
+    );
+    alarm(
+      'IngestNearTimeout',
+      props.ingestFunction.metricDuration(max),
+      0.8 * timeout * 1000,
+      `an ingest run took more than 80 % of its ${timeout} s timeout: a larger document would not be read`,
+    );
     alarm(
       'ReviewBacklogAge',
       props.reviewQueue.metricApproximateAgeOfOldestMessage(max),

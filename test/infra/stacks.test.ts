@@ -551,7 +551,7 @@ describe('observability', () => {
     );
   });
 
-  it('alarms on both DLQs, function errors, ingest throttles and the review backlog age', () => {
+  it('alarms on both DLQs, function errors, ingest throttles, stalled or near-timeout ingestion and the review backlog age', () => {
     const alarms = Object.values(resourcesOf(env.observability, 'AWS::CloudWatch::Alarm')).map(
       (a) => a.Properties as Record<string, unknown>,
     );
@@ -560,8 +560,21 @@ describe('observability', () => {
     // Ingest and the review API function.
     expect(byMetric('Errors')).toHaveLength(2);
     expect(byMetric('Throttles')).toHaveLength(1);
-    expect(byMetric('ApproximateAgeOfOldestMessage')).toEqual([
-      expect.objectContaining({ Threshold: dev.reviewQueue.oldestMessageAlarmMinutes * 60 }),
+    const queueOf = (a: Record<string, unknown>) => flat((a.Dimensions as { Value: unknown }[])[0]!.Value);
+    expect(
+      byMetric('ApproximateAgeOfOldestMessage').map((a) => [
+        queueOf(a).replace(/.*(Intake|Review).*/, '$1'),
+        a.Threshold,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['Intake', 2 * dev.ingest.timeoutSeconds],
+        ['Review', dev.reviewQueue.oldestMessageAlarmMinutes * 60],
+      ]),
+    );
+    expect(byMetric('ApproximateAgeOfOldestMessage')).toHaveLength(2);
+    expect(byMetric('Duration')).toEqual([
+      expect.objectContaining({ Threshold: 0.8 * dev.ingest.timeoutSeconds * 1000, Statistic: 'Maximum' }),
     ]);
     const topicId = only(env.observability, 'AWS::SNS::Topic').id;
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
