@@ -12,7 +12,7 @@ export const dev: z.input<typeof EnvironmentConfig> = {
   alarmEmail: 'manifest-intake-dev-alarms@example.com',
   reviewThreshold: 50,
   rawBucket: { noncurrentVersionExpirationDays: 7, accessLogExpirationDays: 14 },
-  ingest: { memorySize: 1024, timeoutSeconds: 300, batchSize: 5, maxConcurrency: 5, maxReceiveCount: 5 },
+  ingest: { memorySize: 1024, timeoutSeconds: 300, batchSize: 1, maxConcurrency: 5, maxReceiveCount: 5 },
   api: { memorySize: 512, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 240 },
   review: {

@@ -12,7 +12,7 @@ export const prod: z.input<typeof EnvironmentConfig> = {
   alarmEmail: 'manifest-intake-ops@example.com',
   reviewThreshold: 50,
   rawBucket: { noncurrentVersionExpirationDays: 365, accessLogExpirationDays: 365 },
-  ingest: { memorySize: 2048, timeoutSeconds: 600, batchSize: 5, maxConcurrency: 50, maxReceiveCount: 5 },
+  ingest: { memorySize: 2048, timeoutSeconds: 600, batchSize: 1, maxConcurrency: 50, maxReceiveCount: 5 },
   api: { memorySize: 1024, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 30 },
   review: {

@@ -53,7 +53,11 @@ export const EnvironmentConfig = z
       accessLogExpirationDays: z.number().int().min(1),
     }),
     ingest: FunctionSettings.extend({
-      /** SQS messages per invocation (S3 events: one object each). */
+      /**
+       * SQS messages per invocation (S3 events: one object each). 1 in every environment: the
+       * documents of a batch share one run's CPU and timeout, and one that runs out of time fails
+       * the whole batch, so healthy documents would be retried with it and dead-lettered with it.
+       */
       batchSize: z.number().int().min(1).max(10),
       /** Upper bound on concurrent ingest invocations from the intake queue (SQS ESM allows ≥ 2). */
       maxConcurrency: z.number().int().min(2).max(1000),

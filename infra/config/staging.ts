@@ -12,7 +12,7 @@ export const staging: z.input<typeof EnvironmentConfig> = {
   alarmEmail: 'manifest-intake-staging-alarms@example.com',
   reviewThreshold: 50,
   rawBucket: { noncurrentVersionExpirationDays: 30, accessLogExpirationDays: 90 },
-  ingest: { memorySize: 1536, timeoutSeconds: 600, batchSize: 5, maxConcurrency: 10, maxReceiveCount: 5 },
+  ingest: { memorySize: 1536, timeoutSeconds: 600, batchSize: 1, maxConcurrency: 10, maxReceiveCount: 5 },
   api: { memorySize: 1024, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 60 },
   review: {
