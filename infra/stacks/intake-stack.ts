@@ -114,17 +114,10 @@ export class IntakeStack extends Stack {
     // status updates, and the screening aggregates (shared/aws/aggregate-store.ts: UpdateItem,
     // then a consistent GetItem after a refused re-count).
     this.ingest.allow(
-      [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:ConditionCheckItem',
-        'dynamodb:Query',
-      ],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       [table.tableArn],
     );
-    this.ingest.allow(['sqs:SendMessage', 'sqs:GetQueueAttributes'], [reviewQueue.queueArn]);
+    this.ingest.allow(['sqs:SendMessage'], [reviewQueue.queueArn]);
     // The data key encrypts the buckets (raw and reference data), the table and the review queue.
     this.ingest.allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [key.keyArn]);
 

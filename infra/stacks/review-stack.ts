@@ -116,13 +116,7 @@ export class ReviewStack extends Stack {
     const fn = this.apiFunction;
     // The review queue distributes work: claim-next takes from it, release/reopen offer again.
     fn.allow(
-      [
-        'sqs:ReceiveMessage',
-        'sqs:DeleteMessage',
-        'sqs:ChangeMessageVisibility',
-        'sqs:SendMessage',
-        'sqs:GetQueueAttributes',
-      ],
+      ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage'],
       [this.reviewQueue.queueArn],
     );
     // Items, audit and outbox by key; the queue, related consignments and audit trails by the

@@ -181,7 +181,6 @@ describe('review function', () => {
     expect(actionsOf(sqsStatements[0]!).sort()).toEqual([
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
-      'sqs:GetQueueAttributes',
       'sqs:ReceiveMessage',
       'sqs:SendMessage',
     ]);
