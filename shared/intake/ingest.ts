@@ -1,5 +1,5 @@
-import { consignmentRef } from '../model/consignment.js';
 import { consignmentId } from '../store/keys.js';
+import { reviewSeed } from '../store/review-seed.js';
 import type {
   BlobStore,
   DocumentObject,
@@ -75,17 +75,7 @@ export async function ingestDocument(doc: DocumentObject, deps: IngestDeps): Pro
       });
     batchNo += 1;
     await deps.store.putConsignments(items);
-    const seeds: ReviewSeed[] = items
-      .filter((c) => c.review)
-      .map((c) => ({
-        consignmentId: c.id,
-        documentId: c.documentId,
-        carrierId: c.carrierId,
-        ref: consignmentRef(c),
-        categories: [...new Set(c.flags.map((f) => f.category))],
-        riskScore: c.riskScore,
-        ruleSetVersion: c.ruleSetVersion,
-      }));
+    const seeds: ReviewSeed[] = items.filter((c) => c.review).map((c) => reviewSeed(c));
     flagged += seeds.length;
     const toQueue = await deps.store.createReviewItems(seeds, now());
     await deps.queue.send(toQueue);

@@ -1,6 +1,6 @@
-import { consignmentRef } from '../model/consignment.js';
 import type { RescreenOutcome } from '../review/service.js';
 import type { Rescreening } from '../review/workflow.js';
+import { flagCategories, reviewSeed } from '../store/review-seed.js';
 import type { IntakeStore, ReviewQueue, ReviewSeed, StoredConsignment } from '../store/types.js';
 import { AGGREGATE_RULES } from './aggregates.js';
 import type { Screener } from './screen.js';
@@ -101,7 +101,7 @@ export async function rescreenStored(deps: RescreenDeps): Promise<RescreenSummar
     const outcomes = await deps.reviews.rescreen(
       results.map(({ c, flags, riskScore, ruleSetVersion }) => ({
         id: c.id,
-        categories: categoriesOf(flags),
+        categories: flagCategories(flags),
         riskScore,
         ruleSetVersion,
         screenedWith,
@@ -127,16 +127,7 @@ export async function rescreenStored(deps: RescreenDeps): Promise<RescreenSummar
         else if (!review && c.review) summary.cleared++;
       }
       // No item yet (newly flagged, or one lost before it was written): create and queue one.
-      if (review && outcome === 'missing')
-        seeds.push({
-          consignmentId: c.id,
-          documentId: c.documentId,
-          carrierId: c.carrierId,
-          ref: consignmentRef(c),
-          categories: categoriesOf(flags),
-          riskScore,
-          ruleSetVersion,
-        });
+      if (review && outcome === 'missing') seeds.push(reviewSeed(c, { flags, riskScore, ruleSetVersion }));
     }
     if (seeds.length === 0) return;
     const toQueue = await deps.store.createReviewItems(seeds, now());
@@ -173,11 +164,6 @@ function rescreenOne(screener: Screener, c: StoredConsignment) {
     ...(fresh.watchlistVersion ? { watchlistVersion: fresh.watchlistVersion } : {}),
     same,
   };
-}
-
-/** A review item's categories, as ingest sets them. */
-function categoriesOf(flags: readonly Flag[]): string[] {
-  return [...new Set(flags.map((f) => f.category))];
 }
 
 /** What a flag says matched, whatever its score (a rule set may re-weigh the same evidence). */

@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeStackInfo } from '../../local/stack-info.js';
 import { DynamoEventStore, DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
 import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
-import { consignmentRef, type Consignment } from '../../shared/model/consignment.js';
+import type { Consignment } from '../../shared/model/consignment.js';
 import { ReviewService } from '../../shared/review/service.js';
 import type { Identity } from '../../shared/review/types.js';
 import { createScreener } from '../../shared/screening/screen.js';
 import { parseCslCsv } from '../../shared/screening/watchlist.js';
 import { keys } from '../../shared/store/keys.js';
+import { reviewSeed } from '../../shared/store/review-seed.js';
 import type { StoredConsignment } from '../../shared/store/types.js';
 import { BUCKET, REGION, startEmulators, TABLE, type Emulators } from '../review/helpers.js';
 import { parcel } from './fixtures.js';
@@ -124,17 +125,7 @@ beforeAll(async () => {
     stored('R-NEW', { consignee: { ...parcel().consignee!, name: LISTED } }),
   ];
   await intakeStore.putConsignments(all);
-  const seeds = all
-    .filter((c) => c.review)
-    .map((c) => ({
-      consignmentId: c.id,
-      documentId: c.documentId,
-      carrierId: c.carrierId,
-      ref: consignmentRef(c),
-      categories: [...new Set(c.flags.map((f) => f.category))],
-      riskScore: c.riskScore,
-      ruleSetVersion: c.ruleSetVersion,
-    }));
+  const seeds = all.filter((c) => c.review).map((c) => reviewSeed(c));
   expect(seeds.map((s) => s.consignmentId)).toEqual(['R-PENDING', 'R-HELD', 'R-CLEARED', 'R-HELD-DECIDED']);
   await intakeStore.createReviewItems(seeds, new Date());
   await intakeStore.markQueued(seeds.map((s) => s.consignmentId));

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Consignment } from '../../shared/model/consignment.js';
-import { consignmentRef } from '../../shared/model/consignment.js';
 import { ReviewService } from '../../shared/review/service.js';
 import type { Identity, ReviewItem } from '../../shared/review/types.js';
 import { rescreenStored, type RescreenDeps } from '../../shared/screening/rescreen.js';
 import { createScreener, type Screener } from '../../shared/screening/screen.js';
 import { parseCslCsv } from '../../shared/screening/watchlist.js';
+import { flagCategories, reviewSeed } from '../../shared/store/review-seed.js';
 import type { StoredConsignment } from '../../shared/store/types.js';
 import { MemoryEvents, MemoryRescreen, MemoryReviewStore } from '../review/memory-store.js';
 import { parcel } from './fixtures.js';
@@ -49,18 +49,14 @@ function stored(id: string, over: Partial<Consignment> = {}, screener: Screener 
   };
 }
 
-const cats = (c: StoredConsignment) => [...new Set(c.flags.map((f) => f.category))];
+const cats = (c: StoredConsignment) => flagCategories(c.flags);
 
 /** The review item ingest creates for a flagged consignment. */
 function itemOf(c: StoredConsignment, over: Partial<ReviewItem> = {}): ReviewItem {
+  const { consignmentId, ...seed } = reviewSeed(c);
   return {
-    id: c.id,
-    documentId: c.documentId,
-    carrierId: c.carrierId,
-    ref: consignmentRef(c),
-    categories: [...new Set(c.flags.map((f) => f.category))],
-    riskScore: c.riskScore,
-    ruleSetVersion: c.ruleSetVersion,
+    id: consignmentId,
+    ...seed,
     status: 'PENDING',
     createdAt: '2026-11-01T00:00:00.000Z',
     version: 0,
