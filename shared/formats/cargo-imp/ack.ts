@@ -1,7 +1,8 @@
 import type { Issue } from '../../model/issues.js';
 import type { DocumentSummary } from '../../intake/process.js';
-import { lines } from '../stream.js';
 import { cleanLine, Envelope, MANIFEST_HEADER } from './envelope.js';
+import { impLines } from './lines.js';
+import { MAX_LINE_BYTES } from './segments.js';
 
 /**
  * Cargo-IMP acknowledgements, as carriers' systems expect them next to the JSON acknowledgement
@@ -71,7 +72,8 @@ export async function cargoImpMessageHeads(
 ): Promise<CargoImpMessageHead[]> {
   const heads: CargoImpMessageHead[] = [];
   let pending: CargoImpMessageHead | null = null;
-  for await (const { n, text } of lines(chunks, { maxLineBytes: 64 * 1024 })) {
+  // As the reader reads them: a line over the limit is skipped (its head kept), not fatal.
+  for await (const { n, text } of impLines(chunks, { maxLineBytes: MAX_LINE_BYTES })) {
     const t = cleanLine(n === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
     if (t === '') continue;
     if (MANIFEST_HEADER.test(t)) {

@@ -10,6 +10,7 @@ import {
   RecordIssues,
   sphCodes,
   tagOf,
+  tooLongIssue,
   unknownSegment,
   warn,
   type MessageContext,
@@ -29,6 +30,13 @@ const PRIORITY = /^\/[A-Z]$/;
 const SPH_LINE = /^(\/[A-Z0-9]{3})+$/;
 const DIMS = /^\/[A-Z]?[\d.,]*\/[A-Z]{3}[\d-]+(\/\d+)?$|^\/[A-Z]{2,3}\d/;
 const UTILISATION = /^\/\d$/;
+/**
+ * A ULD identification: type (a letter and two letters or digits), serial (a letter or digit and
+ * three or four digits), owner (two letters or digits): PMC72534QR, AKE01063CV, P1G1234KL.
+ */
+const ULD_ID = /^[A-Z][A-Z0-9]{2}[A-Z0-9]\d{3,4}[A-Z0-9]{2}$/;
+/** A line meant as a ULD line but without its `ULD/` (`ULD PMC00002EK`). A bare `ULD` is Ulundi. */
+const ULD_LIKE = /^ULD[^/]/;
 
 type Context = 'head' | 'uld' | 'cons' | 'dim' | 'onward' | 'osi' | 'oci' | 'ignore';
 
@@ -58,6 +66,11 @@ export class FfmParser implements MessageParser {
   private carry: Issue[] = [];
   private unloading: string | null = null;
   private uld: string | null = null;
+  /**
+   * The line of a ULD line that cannot be read (reported at its line): the consignments under it,
+   * to the next ULD or point of unloading, are rejected, since their ULD is unknown.
+   */
+  private badUldLine: number | null = null;
   private current: Pending | null = null;
   private context: Context = 'head';
 
@@ -91,6 +104,15 @@ export class FfmParser implements MessageParser {
     }
     if (/^\d{3}-?\d/.test(t)) return this.consignment(n, t);
     if (t.startsWith('/')) return this.continuation(n, t);
+    if (ULD_LIKE.test(t)) {
+      // Not the previous consignment's problem, and not the previous ULD's consignments.
+      return this.badUld(
+        this.uldParseError(
+          n,
+          `line ${n}: "${t.slice(0, 40)}" is not a ULD line (ULD/ then the ULD identification, e.g. ULD/PMC12345EK)`,
+        ),
+      );
+    }
     const seg = tagOf(t);
     if (seg && FFM_SEGMENTS.has(seg.tag) && t.includes('/')) return this.segment(n, seg.tag, seg.rest);
     const unl = UNLOADING.exec(t);
@@ -98,6 +120,7 @@ export class FfmParser implements MessageParser {
       this.emit();
       this.unloading = unl[1]!;
       this.uld = null;
+      this.badUldLine = null;
       this.context = 'head';
       return;
     }
@@ -119,15 +142,24 @@ export class FfmParser implements MessageParser {
 
   private segment(n: number, tag: string, rest: string): void {
     switch (tag) {
-      case 'ULD':
+      case 'ULD': {
+        const id = rest
+          .split('/')[0]!
+          .trim()
+          .replace(/-[A-Z]$/, '');
+        if (!ULD_ID.test(id))
+          return this.badUld(
+            this.uldParseError(
+              n,
+              `line ${n}: ULD "${id.slice(0, 20)}" is not a ULD identification (type, serial, owner, e.g. PMC12345EK)`,
+            ),
+          );
         this.emit();
-        this.uld =
-          rest
-            .split('/')[0]!
-            .replace(/-[A-Z]$/, '')
-            .trim() || null;
+        this.uld = id;
+        this.badUldLine = null;
         this.context = 'uld';
         return;
+      }
       case 'DIM':
         this.context = 'dim';
         return;
@@ -149,10 +181,54 @@ export class FfmParser implements MessageParser {
     }
   }
 
+  /**
+   * A ULD line that cannot be read: it ends the consignment before it (which keeps its own ULD),
+   * is reported at its line, and the consignments under it are rejected.
+   */
+  private badUld(error: Issue): void {
+    this.emit();
+    this.ctx.sink.issue(error);
+    this.uld = null;
+    this.badUldLine = error.line;
+    this.context = 'uld';
+  }
+
+  private uldParseError(n: number, message: string): Issue {
+    return issue('PARSE_ERROR', n, `${message}; the consignments under it are rejected`);
+  }
+
+  tooLong(n: number, head: string, bytes: number): void {
+    if (!this.flightSeen) {
+      this.flightSeen = true;
+      this.headIssues.push(tooLongIssue(n, bytes, 'every consignment of the message'));
+      return;
+    }
+    if (/^\d{3}-?\d/.test(head)) {
+      // A consignment line: the consignment it starts is rejected, not the one before it.
+      this.consignment(n, head);
+      this.current!.issues.add(tooLongIssue(n, bytes, 'its consignment'));
+      return;
+    }
+    if (head.startsWith('ULD')) {
+      this.badUld(tooLongIssue(n, bytes, 'every consignment under its ULD'));
+      return;
+    }
+    const c = this.current;
+    if (c) c.issues.add(tooLongIssue(n, bytes, `the consignment of line ${c.line}`));
+    else if (this.carry.length < LIMITS.issuesPerRecord) this.carry.push(tooLongIssue(n, bytes));
+    this.context = 'ignore';
+  }
+
   private consignment(n: number, t: string): void {
     this.emit();
     const issues = new RecordIssues();
     for (const i of this.headIssues) issues.add(i);
+    if (this.badUldLine !== null)
+      issues.error(
+        'PARSE_ERROR',
+        n,
+        `line ${n}: the consignment is under the ULD line ${this.badUldLine}, which cannot be read: its ULD is unknown`,
+      );
     for (const i of this.carry) issues.add(i);
     this.carry = [];
     const draft: ConsignmentDraft = {

@@ -11,9 +11,11 @@ import {
   PartyBlock,
   pushCapped,
   RecordIssues,
+  RecordText,
   sphCodes,
   tagOf,
   TextJoin,
+  tooLongIssue,
   unknownSegment,
   warn,
   type ChargeDeclarations,
@@ -34,6 +36,8 @@ interface House {
   slac: string | null;
   txt: TextJoin;
   hts: string[];
+  /** TXT lines and HTS codes read so far: repeats dropped, bounded (RECORD_TOO_LARGE). */
+  text: RecordText;
   sph: string[];
   oci: Oci[];
   parties: Map<string, PartyBlock>;
@@ -111,13 +115,15 @@ export class FhlParser implements MessageParser {
       return;
     }
     switch (seg.tag) {
-      case 'TXT':
+      case 'TXT': {
         h.fieldLines.description = n;
-        h.txt.add(raw.slice(raw.indexOf('TXT/') + 4));
+        const fragment = raw.slice(raw.indexOf('TXT/') + 4);
+        if (h.text.text(n, fragment)) h.txt.add(fragment);
         return;
+      }
       case 'HTS':
         h.fieldLines.hsCodes ??= n;
-        if (seg.rest.trim()) pushCapped(h.hts, seg.rest.trim(), LIMITS.codes);
+        this.code(h, n, seg.rest);
         return;
       case 'OCI':
         pushCapped(h.oci, parseOci(seg.rest), LIMITS.ociEntries);
@@ -186,6 +192,7 @@ export class FhlParser implements MessageParser {
       slac,
       txt: new TextJoin(65),
       hts: [],
+      text: new RecordText(),
       sph: [],
       oci: [],
       parties: new Map(),
@@ -200,11 +207,13 @@ export class FhlParser implements MessageParser {
       case 'HBS':
         for (const c of sphCodes(t.slice(1))) pushCapped(h.sph, c, LIMITS.codes);
         return;
-      case 'TXT':
-        h.txt.add(raw.slice(raw.indexOf('/') + 1));
+      case 'TXT': {
+        const fragment = raw.slice(raw.indexOf('/') + 1);
+        if (h.text.text(n, fragment)) h.txt.add(fragment);
         return;
+      }
       case 'HTS':
-        if (t.slice(1).trim()) pushCapped(h.hts, t.slice(1).trim(), LIMITS.codes);
+        this.code(h, n, t.slice(1));
         return;
       case 'OCI':
         pushCapped(h.oci, parseOci(t.slice(1)), LIMITS.ociEntries);
@@ -212,6 +221,30 @@ export class FhlParser implements MessageParser {
       default:
         return;
     }
+  }
+
+  /** An HS code of the house, once each, within the house's text bound. */
+  private code(h: House, n: number, raw: string): void {
+    const code = raw.trim();
+    if (code && h.text.code(n, code)) h.hts.push(code);
+  }
+
+  tooLong(n: number, head: string, bytes: number): void {
+    if (!this.mbiSeen) {
+      // The master line itself: every house of the message is under an unknown master.
+      this.mbiSeen = true;
+      this.masterLine = n;
+      this.headIssues.push(tooLongIssue(n, bytes, 'every house of the message'));
+      return;
+    }
+    this.party = null;
+    if (head.startsWith('HBS/')) {
+      // A house line: the house it starts is rejected, not the one before it.
+      this.hbs(n, head.slice(4));
+      this.segment = 'HBS';
+    }
+    if (this.house) this.house.issues.add(tooLongIssue(n, bytes, `house ${this.house.draft.hawb ?? ''}`));
+    else this.ctx.sink.issue(tooLongIssue(n, bytes));
   }
 
   private error(n: number, message: string): void {
@@ -227,6 +260,8 @@ export class FhlParser implements MessageParser {
     this.party = null;
     const { draft } = h;
     for (const i of this.headIssues) h.issues.add(i);
+    const overflow = h.text.overflow('the TXT lines and HTS codes of the house');
+    if (overflow) h.issues.add(overflow);
     const full = h.txt.toString();
     // TXT is the full description; the HBS short one goes in front when TXT does not repeat it.
     const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toUpperCase();
@@ -242,6 +277,8 @@ export class FhlParser implements MessageParser {
     draft.specialHandling = h.sph;
     const parties: Partial<Record<string, Party | null>> = {};
     for (const [role, block] of h.parties) {
+      const over = block.overflow();
+      if (over) h.issues.add(over);
       const built = block.build();
       parties[role] = built.party;
       Object.assign(h.fieldLines, built.lines);

@@ -11,9 +11,11 @@ import {
   PartyBlock,
   pushCapped,
   RecordIssues,
+  RecordText,
   sphCodes,
   tagOf,
   TextJoin,
+  tooLongIssue,
   unknownSegment,
   warn,
   type ChargeDeclarations,
@@ -56,8 +58,22 @@ const FWB_SEGMENTS = new Set([
 /** Free-text segments whose content is not canonical: an untagged line after them is tolerated. */
 const FREE_TEXT = new Set(['SSR', 'OSI', 'ACC', 'OPI', 'NOM', 'SRI', 'REF', 'CER', 'ISU']);
 
-/** RTD sub-lines: `/NG/text` or `/2/NG/text` (nature of goods, HS code, origin, volume …). */
-const RTD_SUB = /^\/(?:\d{1,2}\/)?(N[A-Z])\/(.*)$/;
+/**
+ * RTD sub-lines: `/NG/text` or `/2/NG/text` (nature of goods, HS code, origin, volume …). The
+ * grammar numbers them with one or two digits (hwbRateLineNumber, 1–99); a longer number is
+ * still read, with a warning, so that nothing a 100th line says escapes screening.
+ */
+const RTD_SUB = /^\/(?:(\d+)\/)?(N[A-Z])\/(.*)$/;
+/** RTD sub-line codes of the grammar (goods, consolidation, dimensions, volume, ULD, SLAC, HS, origin). */
+const RTD_CODES = new Set(['NG', 'NC', 'ND', 'NV', 'NU', 'NS', 'NH', 'NO']);
+/**
+ * Another rate line of the RTD segment: `/2/P2/K50/CQ/W50/R4.10/T205.00` (pieces, weight, rate
+ * class, commodity item, chargeable weight, rate, total) or a service code `/3/S`. Each field is
+ * a column letter and a number or a short code, so no free text hides in one.
+ */
+const RTD_RATE = /^\/\d{1,2}(?:\/[A-Z](?:\d+(?:[.,]\d+)?|[A-Z]{1,3}(?:\d+(?:[.,]\d+)?)?)?)+$/;
+/** Description text and HS codes carried by RTD sub-lines (the rest is not canonical). */
+const SCREENED = new Set(['NG', 'NC', 'NH']);
 
 /**
  * FWB (air waybill), versions 16 and 17 and their neighbours: one master consignment per message.
@@ -76,6 +92,9 @@ export class FwbParser implements MessageParser {
   private readonly goods = new TextJoin(20);
   private readonly consolidation = new TextJoin(20);
   private readonly hsCodes: string[] = [];
+  /** Description lines and HS codes read so far: repeats dropped, bounded (RECORD_TOO_LARGE). */
+  private readonly text = new RecordText();
+  private warnedNumber = false;
   private readonly sph: string[] = [];
   private readonly oci: Oci[] = [];
   private readonly osi: string[] = [];
@@ -134,10 +153,14 @@ export class FwbParser implements MessageParser {
       return;
     }
     switch (seg.tag) {
-      case 'RTD':
+      case 'RTD': {
         this.goods.breakItem();
         this.consolidation.breakItem();
+        // `RTD/1/NG/…`: the first item may be a description line (no rate elements before it).
+        const sub = RTD_SUB.exec(`/${seg.rest.trim()}`);
+        if (sub) this.rtdSub(n, sub[1], sub[2]!, sub[3]!, raw);
         return;
+      }
       case 'CVD':
         this.cvd = parseCvd(seg.rest);
         this.fieldLines.declaredValue = n;
@@ -179,7 +202,14 @@ export class FwbParser implements MessageParser {
     switch (this.segment) {
       case 'RTD': {
         const m = RTD_SUB.exec(t);
-        if (m) this.rtdSub(n, m[1]!, m[2]!, raw);
+        if (m) this.rtdSub(n, m[1], m[2]!, m[3]!, raw);
+        else if (!RTD_RATE.test(t))
+          // Unread, this line could carry goods screening would never see: refuse the record.
+          this.issues.error(
+            'PARSE_ERROR',
+            n,
+            `line ${n}: RTD line "${t.slice(0, 40)}" is neither a rate line (/2/P2/K50…) nor an item line (/NG/, /2/NH/ …)`,
+          );
         return;
       }
       case 'SPH':
@@ -191,25 +221,63 @@ export class FwbParser implements MessageParser {
       case 'OSI':
         pushCapped(this.osi, t.slice(1).trim(), LIMITS.osiLines);
         return;
-      default:
-        return; // continuation of a segment whose content is not mapped (AGT, OTH, PPD …)
+      default: {
+        // Continuation of a segment whose content is not mapped (AGT, OTH, PPD …). A goods or
+        // HS code line here belongs to RTD, misplaced: it is read all the same, with a warning.
+        const m = RTD_SUB.exec(t);
+        if (m && SCREENED.has(m[2]!)) {
+          this.issues.add(
+            warn(
+              'UNKNOWN_SEGMENT',
+              n,
+              `line ${n}: /${m[2]}/ line after ${this.segment ?? 'an unknown segment'}, outside RTD; read as part of the rate description`,
+            ),
+          );
+          this.rtdSub(n, m[1], m[2]!, m[3]!, raw);
+        }
+        return;
+      }
     }
   }
 
-  private rtdSub(n: number, code: string, value: string, raw: string): void {
+  private rtdSub(n: number, number: string | undefined, code: string, value: string, raw: string): void {
+    if (number !== undefined && number.length > 2 && !this.warnedNumber) {
+      this.warnedNumber = true; // once a message: a long list would only repeat it
+      this.issues.add(
+        warn(
+          'UNKNOWN_SEGMENT',
+          n,
+          `line ${n}: RTD line number ${number.slice(0, 12)} has more than two digits (Cargo-IMP numbers them 1 to 99); read as /${code}/ (later ones too)`,
+        ),
+      );
+    }
+    if (!RTD_CODES.has(code)) {
+      this.issues.add(
+        warn(
+          'UNKNOWN_SEGMENT',
+          n,
+          `line ${n}: RTD item /${code}/ is not part of ${this.ctx.messageType}; ignored`,
+        ),
+      );
+      return;
+    }
     switch (code) {
-      case 'NG':
+      case 'NG': {
         this.fieldLines.description ??= n;
         // Width matters for the join: take the fragment from the untrimmed line.
-        this.goods.add(raw.slice(raw.indexOf('/NG/') + 4));
+        const fragment = raw.slice(raw.indexOf('/NG/') + 4);
+        if (this.text.text(n, fragment)) this.goods.add(fragment);
         return;
-      case 'NC':
+      }
+      case 'NC': {
         this.fieldLines.consolidation ??= n;
-        this.consolidation.add(raw.slice(raw.indexOf('/NC/') + 4));
+        const fragment = raw.slice(raw.indexOf('/NC/') + 4);
+        if (this.text.text(n, fragment)) this.consolidation.add(fragment);
         return;
+      }
       case 'NH':
         this.fieldLines.hsCodes ??= n;
-        if (value.trim()) pushCapped(this.hsCodes, value.trim(), LIMITS.codes);
+        if (value.trim() && this.text.code(n, value.trim())) this.hsCodes.push(value.trim());
         return;
       case 'NO':
         this.countryOfOrigin = value.trim() || null;
@@ -227,7 +295,23 @@ export class FwbParser implements MessageParser {
     }
   }
 
+  tooLong(n: number, head: string, bytes: number): void {
+    if (!this.awbLineSeen) {
+      this.awbLineSeen = true;
+      this.fieldLines.awb = n;
+    }
+    // The whole message is one record: it is rejected, and reading goes on after the line.
+    this.issues.add(tooLongIssue(n, bytes, `the ${this.ctx.messageType} message`));
+    if (this.party && !head.startsWith('/')) this.party = null;
+  }
+
   finish(): void {
+    const overflow = this.text.overflow('the description lines and HS codes');
+    if (overflow) this.issues.add(overflow);
+    for (const block of this.parties.values()) {
+      const over = block.overflow();
+      if (over) this.issues.add(over);
+    }
     if (!this.awbLineSeen)
       this.issues.error(
         'PARSE_ERROR',

@@ -1,6 +1,5 @@
-import { DocumentError, issue } from '../../model/issues.js';
 import type { FormatReader, ReadItem, ReadOptions } from '../types.js';
-import { lines, stripBom } from '../stream.js';
+import { stripBom } from '../stream.js';
 import {
   cleanLine,
   Envelope,
@@ -12,12 +11,19 @@ import {
 import { FfmParser } from './ffm.js';
 import { FhlParser } from './fhl.js';
 import { FwbParser } from './fwb.js';
-import { LinkIndex, looksLikeContent, warn, type MessageParser, type Sink } from './segments.js';
+import { impLines } from './lines.js';
+import {
+  LinkIndex,
+  looksLikeContent,
+  MAX_LINE_BYTES,
+  tooLongIssue,
+  warn,
+  type MessageParser,
+  type Sink,
+} from './segments.js';
 
 /** The Cargo-IMP line length limit; longer lines occur in real traffic and are only a warning. */
 export const MAX_LINE_CHARS = 69;
-/** A line this long is not Cargo-IMP at all: the document stops with PARSE_ERROR. */
-const MAX_LINE_BYTES = 64 * 1024;
 
 function makeParser(
   type: ManifestType,
@@ -35,6 +41,9 @@ function makeParser(
 /**
  * Cargo-IMP text: FWB, FHL and FFM messages, any version, optionally behind a Type-B envelope,
  * several per file. Streams line by line: memory is bounded by one message's parsed state.
+ * Lines are UTF-8, or Windows-1252 when their bytes are not UTF-8 (see lines.ts). A line over
+ * MAX_LINE_BYTES is skipped unread and rejects the record it belongs to (RECORD_TOO_LARGE);
+ * reading goes on after it.
  */
 export const cargoImpReader: FormatReader = {
   id: 'cargo-imp',
@@ -63,13 +72,22 @@ export const cargoImpReader: FormatReader = {
       msg = null;
     };
 
-    for await (const { n, text } of lines(chunks, { maxLineBytes: MAX_LINE_BYTES })) {
-      // lines() bounds an unfinished line only; a complete one can be longer.
-      if (text.length > MAX_LINE_BYTES)
-        throw new DocumentError(
-          issue('PARSE_ERROR', n, `line ${n} is longer than ${MAX_LINE_BYTES} bytes: not Cargo-IMP`),
-        );
+    for await (const { n, text, overlong } of impLines(chunks, { maxLineBytes: MAX_LINE_BYTES })) {
       const raw = cleanLine(n === 1 ? text.replace(/^\uFEFF/, '') : text);
+      if (overlong !== undefined) {
+        // Only its head was kept: enough to tell whose line it is. That record is rejected.
+        const head = raw.trim();
+        const boundary = afterBlank;
+        afterBlank = false;
+        if (msg && (!boundary || looksLikeContent(head))) msg.tooLong(n, head, overlong);
+        else {
+          end();
+          if (!skipping) sink.issue(tooLongIssue(n, overlong));
+        }
+        for (const item of out) yield item;
+        out.length = 0;
+        continue;
+      }
       if (raw.length > MAX_LINE_CHARS)
         sink.issue(
           warn(

@@ -8,9 +8,17 @@ import type { DraftRecord } from '../types.js';
  * cut into fixed-width lines.
  */
 
+/**
+ * Characters of text one record may hold: the README's RECORD_TOO_LARGE bound, the same number
+ * as MAX_RECORD_TEXT in shared/validation/validate.ts (a test keeps them equal). Description
+ * text, HS codes and each party's name and address are read up to it; text past it rejects the
+ * record with RECORD_TOO_LARGE at the line that passed it, never clipped silently (screening
+ * reads the whole description and every HS code). Validation would refuse such a record anyway.
+ */
+export const RECORD_TEXT_CHARS = 100_000;
+
 /** Caps that keep one message's memory bounded whatever the input. */
 export const LIMITS = {
-  textChars: 2000,
   ociEntries: 100,
   osiLines: 20,
   codes: 50,
@@ -30,9 +38,29 @@ export interface MessageParser {
   line(n: number, raw: string): void;
   /** True once the message has ended by itself (FFM `LAST` / `CONT`). */
   readonly ended: boolean;
+  /**
+   * A line over the reader's line limit, skipped unread: `head` is its start (cleaned, trimmed)
+   * so the parser can tell which record it belongs to (or starts); that record is rejected.
+   */
+  tooLong(n: number, head: string, bytes: number): void;
   /** End of the message (next message, envelope, end of input): emits what is pending. */
   finish(): void;
 }
+
+/**
+ * The error for a line the reader skipped unread because it is too long; `what` names the
+ * record (or records) rejected with it, if any.
+ */
+export function tooLongIssue(n: number, bytes: number, what?: string): Issue {
+  return issue(
+    'RECORD_TOO_LARGE',
+    n,
+    `line ${n} has ${bytes.toLocaleString('en')} bytes, more than the ${MAX_LINE_BYTES.toLocaleString('en')} a Cargo-IMP line may have; skipped unread${what ? `, so ${what} is rejected` : ''}`,
+  );
+}
+
+/** A line this long is not Cargo-IMP: it is skipped unread and its record rejected. */
+export const MAX_LINE_BYTES = 64 * 1024;
 
 export interface MessageContext {
   sink: Sink;
@@ -61,11 +89,22 @@ export function unknownSegment(ctx: MessageContext, n: number, tag: string): voi
 /** Errors of one record, capped so a hostile message cannot grow them without bound. */
 export class RecordIssues {
   readonly list: Issue[] = [];
-  private dropped = 0;
+  private droppedErrors = 0;
+  private droppedWarnings = 0;
 
   add(i: Issue): void {
     if (this.list.length < LIMITS.issuesPerRecord) this.list.push(i);
-    else this.dropped += 1;
+    else if (i.severity !== 'error') this.droppedWarnings += 1;
+    else {
+      // An error takes the place of a warning: the record's errors say why it is rejected.
+      const w = this.list.findLastIndex((x) => x.severity !== 'error');
+      if (w < 0) this.droppedErrors += 1;
+      else {
+        this.list.splice(w, 1);
+        this.droppedWarnings += 1;
+        this.list.push(i);
+      }
+    }
   }
 
   error(code: IssueCode, line: number, message: string, field?: string): void {
@@ -73,10 +112,12 @@ export class RecordIssues {
   }
 
   done(): Issue[] {
-    if (this.dropped > 0)
-      this.list.push(
-        issue('PARSE_ERROR', this.list[0]?.line ?? 0, `${this.dropped} more problems in this record`),
-      );
+    const at = this.list[0]?.line ?? 0;
+    if (this.droppedErrors > 0)
+      this.list.push(issue('PARSE_ERROR', at, `${this.droppedErrors} more problems in this record`));
+    // Warnings past the cap do not turn into an error: they never reject a record.
+    if (this.droppedWarnings > 0)
+      this.list.push(warn('UNKNOWN_SEGMENT', at, `${this.droppedWarnings} more warnings in this record`));
     return this.list;
   }
 }
@@ -196,6 +237,55 @@ export function parseDetail(t: string): { detail: Partial<Detail>; error?: strin
 // Free text cut into fixed-width lines (RTD /NG/ 20 characters, TXT 65 characters).
 
 /**
+ * What one record has read of the text screening looks at (description lines, HS codes): a text
+ * or code already seen is not taken again (senders repeat lines, and repetition must not push
+ * anything out), and the whole stays within RECORD_TEXT_CHARS. Past it nothing more is taken
+ * and `overflowLine` says where: the parser rejects the record there (RECORD_TOO_LARGE).
+ * Memory: at most the text it admitted, twice.
+ */
+export class RecordText {
+  private readonly seen = new Set<string>();
+  private chars = 0;
+  overflowLine: number | null = null;
+
+  constructor(private readonly max = RECORD_TEXT_CHARS) {}
+
+  /** True when a line of description text is new and fits: the caller then adds it. */
+  text(n: number, fragment: string): boolean {
+    const key = fragment.replace(/\s+/g, ' ').trim().toUpperCase();
+    return key !== '' && this.admit(n, `T${key}`, key.length + 2);
+  }
+
+  /** True when an HS code is new (dots and spaces aside) and fits. */
+  code(n: number, raw: string): boolean {
+    const key = raw.replace(/[\s.]/g, '');
+    return key !== '' && this.admit(n, `H${key}`, raw.length + 2);
+  }
+
+  private admit(n: number, key: string, cost: number): boolean {
+    if (this.overflowLine !== null || this.seen.has(key)) return false;
+    if (this.chars + cost > this.max) {
+      this.overflowLine = n;
+      return false;
+    }
+    this.seen.add(key);
+    this.chars += cost;
+    return true;
+  }
+
+  /** The RECORD_TOO_LARGE error when the record passed the bound, else null. */
+  overflow(what: string): Issue | null {
+    if (this.overflowLine === null) return null;
+    const n = this.overflowLine;
+    return issue(
+      'RECORD_TOO_LARGE',
+      n,
+      `line ${n}: ${what} pass ${this.max.toLocaleString('en')} characters (repeated lines and codes counted once); the record is rejected rather than screened in part`,
+    );
+  }
+}
+
+/**
  * Joins fragments of text that senders cut at a fixed width. A fragment that fills the width
  * was probably cut mid-word ("PHARMACEUTICALS - NO" + "T RESTRICTED"), so when a short letter
  * fragment sits at the boundary it is glued; otherwise fragments are joined with a space
@@ -209,7 +299,7 @@ export class TextJoin {
   constructor(private readonly width: number) {}
 
   add(fragment: string): void {
-    if (fragment.trim() === '' || this.text.length >= LIMITS.textChars) return;
+    if (fragment.trim() === '') return;
     if (this.text === '') this.text = fragment.trimStart();
     else if (this.hardBreak) this.text = `${this.text.trimEnd()}; ${fragment.trimStart()}`;
     else if (/\s$/.test(this.last) || /^\s/.test(fragment)) this.text += fragment;
@@ -217,7 +307,6 @@ export class TextJoin {
     else this.text += ` ${fragment}`;
     this.last = fragment;
     this.hardBreak = false;
-    if (this.text.length > LIMITS.textChars) this.text = this.text.slice(0, LIMITS.textChars);
   }
 
   breakItem(): void {
@@ -253,7 +342,8 @@ export class PartyBlock {
   private state: string | null = null;
   private coded: string | null = null;
   private readonly lines: Partial<Record<'name' | 'address' | 'countryCode', number>> = {};
-  private count = 0;
+  /** The line where the name or address passed RECORD_TEXT_CHARS (the record is rejected). */
+  overflowLine: number | null = null;
 
   constructor(
     readonly role: PartyRole,
@@ -271,11 +361,11 @@ export class PartyBlock {
       return true;
     }
     if (!t.startsWith('/')) return false;
-    if (++this.count > LIMITS.partyLines) return true;
     if (this.style === 'nam') this.take(n, t.slice(1), false);
     else {
       this.style = 'bare';
-      this.bare.push({ n, text: t.slice(1) });
+      // Bare style is positional: only the first four lines are read (contacts follow).
+      if (this.bare.length < LIMITS.partyLines) this.bare.push({ n, text: t.slice(1) });
     }
     return true;
   }
@@ -283,11 +373,11 @@ export class PartyBlock {
   private take(n: number, text: string, first: boolean): void {
     switch (this.sub) {
       case 'NAM':
-        this.name = joinWords(this.name, text);
+        this.name = this.join(n, this.name, text);
         this.lines.name ??= n;
         break;
       case 'ADR':
-        this.address = joinWords(this.address, text);
+        this.address = this.join(n, this.address, text);
         this.lines.address ??= n;
         break;
       case 'LOC':
@@ -356,13 +446,28 @@ export class PartyBlock {
       this.lines.countryCode = rows[codedAt]!.n;
     }
   }
-}
 
-function joinWords(a: string, b: string): string {
-  const t = b.trim();
-  if (!t) return a;
-  const joined = a ? `${a} ${t}` : t;
-  return joined.length > LIMITS.textChars ? joined.slice(0, LIMITS.textChars) : joined;
+  /** Name and address lines joined with a space; past RECORD_TEXT_CHARS nothing more is taken. */
+  private join(n: number, a: string, b: string): string {
+    const t = b.trim();
+    if (!t || this.overflowLine !== null) return a;
+    const joined = a ? `${a} ${t}` : t;
+    if (joined.length <= RECORD_TEXT_CHARS) return joined;
+    this.overflowLine = n;
+    return a;
+  }
+
+  /** The RECORD_TOO_LARGE error when the name or address passed the bound, else null. */
+  overflow(): Issue | null {
+    const n = this.overflowLine;
+    if (n === null) return null;
+    return issue(
+      'RECORD_TOO_LARGE',
+      n,
+      `line ${n}: the ${this.role}'s name or address passes ${RECORD_TEXT_CHARS.toLocaleString('en')} characters; the record is rejected rather than screened in part`,
+      { field: this.role },
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,7 +499,11 @@ export function parseCvd(rest: string): ChargeDeclarations {
   };
 }
 
-/** Declared value for customs: a number, or null for NCV (no customs value). */
+/**
+ * Declared value for customs: a number, or null for NCV (no customs value; NVD and XXX are read
+ * the same). Anything else rejects the record with INVALID_VALUE, as in Cargo-XML and parcel
+ * CSV; a negative amount goes through, for validation to refuse it like any other format's.
+ */
 export function customsValue(
   cvd: ChargeDeclarations,
   n: number,
@@ -402,14 +511,12 @@ export function customsValue(
 ): ConsignmentDraft['declaredValue'] {
   const v = cvd.customs;
   if (v == null || /^(NCV|NVD|XXX)$/.test(v)) return null;
-  if (/^\d+([.,]\d+)?$/.test(v)) return { amount: decimal(v), currency: cvd.currency };
-  issues.add(
-    warn(
-      'INVALID_VALUE',
-      n,
-      `line ${n}: customs value "${v}" is neither an amount nor NCV; ignored`,
-      'declaredValue',
-    ),
+  if (/^-?\d+([.,]\d+)?$/.test(v)) return { amount: decimal(v), currency: cvd.currency };
+  issues.error(
+    'INVALID_VALUE',
+    n,
+    `line ${n}: customs value "${v}" is neither an amount (digits, one decimal point or comma) nor NCV`,
+    'declaredValue',
   );
   return null;
 }
