@@ -80,7 +80,8 @@ describe.skipIf(!present)('Cargo-XML corpus (../shared/corpus/cargo-xml)', () =>
       destination: 'FDH',
       pieces: 10,
       weightKg: 134,
-      description: 'SPARE PARTS F345732-D CIP TERM VOL.WGHT. 133.7 KG .088 CBM',
+      // The summary, then the item's own text (line 127): every description the message carries.
+      description: 'SPARE PARTS F345732-D CIP TERM VOL.WGHT. 133.7 KG .088 CBM; SPARE PARTS',
       hsCodes: ['1133557799'],
       shipper: {
         name: 'SPARE PART LTD.',

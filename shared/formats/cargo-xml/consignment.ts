@@ -1,6 +1,8 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
-import { issue, type Issue } from '../../model/issues.js';
+import { issue, type Issue, type IssueCode } from '../../model/issues.js';
 import { canonicalHsCode } from '../../reference/hs-codes.js';
+import { MAX_RECORD_TEXT } from '../../validation/validate.js';
+import { parseDecimal } from '../decimal.js';
 import type { DraftRecord } from '../types.js';
 
 /** One element's direct text child, with the attributes and line it came from. */
@@ -23,8 +25,13 @@ export interface Frame {
 
 const NO_FIELDS: ReadonlyMap<string, Leaf> = new Map();
 
-/** Per-record list caps: one hostile consignment must not grow without bound. */
+/**
+ * Per-record list caps: one hostile consignment must not grow without bound. Descriptions and HS
+ * codes, which screening reads, have none: the record's text bound (MAX_RECORD_TEXT) holds them.
+ */
 const MAX_LIST = 200;
+/** Errors the reader itself raises on one record (it is rejected at the first; the rest add nothing). */
+const MAX_RECORD_ISSUES = 20;
 
 interface Measure {
   value: string;
@@ -94,8 +101,10 @@ export class ConsignmentCollector {
   totalPieces?: Leaf;
   pieceQuantity?: Leaf;
   itemPieces: Leaf[] = [];
-  summary?: Leaf;
-  natures: Leaf[] = [];
+  /** Every description text (summary and items'), once each, in document order. */
+  descriptions: Leaf[] = [];
+  private readonly seenDescriptions = new Set<string>();
+  /** Every HS code of the items, in document order (validation drops repeats). */
   hsCodes: Leaf[] = [];
   parties: Partial<Record<'shipper' | 'consignee' | 'notify', PartyAcc>> = {};
   origin?: Leaf;
@@ -109,10 +118,25 @@ export class ConsignmentCollector {
   osi: string[] = [];
   movements: string[] = [];
   ulds: string[] = [];
+  /** Set once the record's text passes MAX_RECORD_TEXT: where, and in which element. */
+  tooLarge: { line: number; element: string } | undefined;
+  /** Errors found while streaming (e.g. mixed content). */
+  readonly issues: Issue[] = [];
   private readonly pendingAddress = new Map<string, ReadonlyMap<string, Leaf>>();
   private pendingUldOwner: string | undefined;
 
   constructor(readonly line: number) {}
+
+  reject(code: IssueCode, line: number, message: string): void {
+    if (this.issues.length < MAX_RECORD_ISSUES) this.issues.push(issue(code, line, message));
+  }
+
+  private describe(frame: Frame): void {
+    const text = clean(frame.text);
+    if (text === undefined || this.seenDescriptions.has(text)) return;
+    this.seenDescriptions.add(text);
+    this.descriptions.push({ text, attrs: frame.attrs, line: frame.line });
+  }
 
   /** `path` runs from the consignment element's child down to the element being closed. */
   onClose(path: string[], frame: Frame): void {
@@ -124,11 +148,10 @@ export class ConsignmentCollector {
     const itemAt = path.findIndex((p) => ITEM_ELEMENTS.has(p));
     if (itemAt >= 0) {
       const rel = path.slice(itemAt + 1).join('/');
-      if (rel === 'TypeCode' && text.trim()) push(this.hsCodes, leafOf(frame));
+      if (rel === 'TypeCode' && text.trim()) this.hsCodes.push(leafOf(frame));
       else if (rel === 'GrossWeightMeasure') push(this.itemWeights, measureOf(frame));
       else if (rel === 'PieceQuantity') push(this.itemPieces, leafOf(frame));
-      else if (rel === 'NatureIdentificationTransportCargo/Identification' && text.trim())
-        push(this.natures, leafOf(frame));
+      else if (rel === 'NatureIdentificationTransportCargo/Identification') this.describe(frame);
       else if (rel === 'AssociatedUnitLoadTransportEquipment') this.uld(fields);
       else if (rel === 'AssociatedUnitLoadTransportEquipment/OperatingParty/PrimaryID')
         this.pendingUldOwner = text.trim();
@@ -169,7 +192,7 @@ export class ConsignmentCollector {
           this.pieceQuantity = leafOf(frame);
           break;
         case 'SummaryDescription':
-          if (text.trim()) this.summary = leafOf(frame);
+          this.describe(frame);
           break;
         case 'TransportSplitDescription':
           this.split = text.trim().toUpperCase();
@@ -219,6 +242,13 @@ export class ConsignmentCollector {
         if (text.trim()) push(this.movements, text.trim());
         break;
     }
+  }
+
+  /** Once the record is too large, only its numbers are still read (for the RECORD_TOO_LARGE record). */
+  onIdentity(path: string[], frame: Frame): void {
+    const at = path.join('/');
+    if (at === 'ID') this.id ??= leafOf(frame);
+    else if (at === 'TransportContractDocument/ID') this.awb ??= leafOf(frame);
   }
 
   private uld(fields: ReadonlyMap<string, Leaf>): void {
@@ -275,15 +305,43 @@ export interface XmlContext {
 
 const MESSAGE_NAMES = { waybill: 'XFWB', house: 'XFZB', manifest: 'XFHL', flight: 'XFFM' } as const;
 
+/**
+ * Numbers in Cargo-XML are xsd:decimal: an optional sign, digits and at most one decimal point.
+ * Exponents ("1e2"), hexadecimal ("0x10"), Infinity, commas and inner spaces are not numbers here
+ * (Number() would read several of them), so a record carrying one is rejected, never misread.
+ */
+const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** The number a (trimmed) value writes, or NaN when it is not a plain decimal. */
+function decimal(raw: string): number {
+  return PLAIN_DECIMAL.test(raw) ? parseDecimal(raw) : Number.NaN;
+}
+
+function notDecimal(raw: string): string {
+  return `"${raw}" is not a number (a plain decimal such as 12 or 12.5)`;
+}
+
 function toInt(leaf: Leaf | undefined, issues: Issue[], field: string): number | null {
   if (!leaf) return null;
   const raw = leaf.text.trim();
-  const n = Number(raw);
-  if (raw === '' || !Number.isFinite(n)) {
-    issues.push(issue('INVALID_PIECES', leaf.line, `${field} "${raw}" is not a number`, { field: 'pieces' }));
+  const n = decimal(raw);
+  if (!Number.isFinite(n)) {
+    issues.push(issue('INVALID_PIECES', leaf.line, `${field} ${notDecimal(raw)}`, { field: 'pieces' }));
     return null;
   }
   return n;
+}
+
+/**
+ * Whether a weight value is empty or a plain decimal; otherwise an INVALID_WEIGHT. For the weight
+ * handed to validation (`handedOn`) only what validation would read as a number ("1e2", "0x10")
+ * is reported here: validation reports the rest itself.
+ */
+function checkWeightValue(m: Measure, issues: Issue[], handedOn: boolean): boolean {
+  if (m.value === '' || PLAIN_DECIMAL.test(m.value)) return true;
+  if (!handedOn || Number.isFinite(parseDecimal(m.value)))
+    issues.push(issue('INVALID_WEIGHT', m.line, `weight ${notDecimal(m.value)}`, { field: 'weightKg' }));
+  return false;
 }
 
 /**
@@ -291,13 +349,14 @@ function toInt(leaf: Leaf | undefined, issues: Issue[], field: string): number |
  * are converted to kilograms here; anything else is an INVALID_WEIGHT for this record.
  */
 function weightOf(m: Measure, issues: Issue[]): Pick<ConsignmentDraft, 'rawWeight' | 'weightUnit'> {
+  if (!checkWeightValue(m, issues, true)) return { rawWeight: m.value, weightUnit: 'K' };
   const unit = m.unit?.trim().toUpperCase();
   if (unit === undefined || unit === '') return { rawWeight: m.value, weightUnit: null };
   if (unit === 'KGM' || unit === 'KG' || unit === 'K') return { rawWeight: m.value, weightUnit: 'K' };
   if (unit === 'LBR' || unit === 'LB' || unit === 'LBS' || unit === 'L')
     return { rawWeight: m.value, weightUnit: 'L' };
-  const n = Number(m.value);
-  if ((unit === 'GRM' || unit === 'TNE') && m.value !== '' && Number.isFinite(n))
+  const n = decimal(m.value);
+  if ((unit === 'GRM' || unit === 'TNE') && Number.isFinite(n))
     return { rawWeight: String(unit === 'GRM' ? n / 1000 : n * 1000), weightUnit: 'K' };
   issues.push(
     issue('INVALID_WEIGHT', m.line, `weight unit "${m.unit}" is not a weight unit (KGM or LBR)`, {
@@ -308,27 +367,31 @@ function weightOf(m: Measure, issues: Issue[]): Pick<ConsignmentDraft, 'rawWeigh
 }
 
 /** Sum of item weights, in the items' unit when they agree, else in kilograms. */
-function sumWeights(items: Measure[]): Measure | undefined {
-  const usable = items.filter((m) => m.value !== '' && Number.isFinite(Number(m.value)));
+function sumWeights(items: Measure[], issues: Issue[]): Measure | undefined {
+  const usable = items.filter((m) => checkWeightValue(m, issues, false) && m.value !== '');
   if (usable.length === 0) return undefined;
   const units = new Set(usable.map((m) => m.unit?.trim().toUpperCase()));
   if (units.size === 1)
     return {
-      value: String(usable.reduce((s, m) => s + Number(m.value), 0)),
+      value: String(usable.reduce((s, m) => s + decimal(m.value), 0)),
       unit: usable[0]!.unit,
       line: usable[0]!.line,
     };
   const kg = usable.reduce((s, m) => {
     const u = m.unit?.trim().toUpperCase();
-    return s + Number(m.value) * (u === 'LBR' ? 0.45359237 : u === 'GRM' ? 0.001 : u === 'TNE' ? 1000 : 1);
+    return s + decimal(m.value) * (u === 'LBR' ? 0.45359237 : u === 'GRM' ? 0.001 : u === 'TNE' ? 1000 : 1);
   }, 0);
   return { value: String(kg), unit: 'KGM', line: usable[0]!.line };
 }
 
-function volumeM3(m: Measure | undefined): number | null {
-  if (!m) return null;
-  const v = Number(m.value);
-  if (m.value === '' || !Number.isFinite(v) || v < 0) return null;
+function volumeM3(m: Measure | undefined, issues: Issue[]): number | null {
+  if (!m || m.value === '') return null;
+  const v = decimal(m.value);
+  if (!Number.isFinite(v)) {
+    issues.push(issue('PARSE_ERROR', m.line, `volume ${notDecimal(m.value)}`, { field: 'volumeM3' }));
+    return null;
+  }
+  if (v < 0) return null;
   const unit = m.unit?.trim().toUpperCase();
   if (unit === 'MTQ') return v;
   if (unit === 'CMQ') return v / 1_000_000;
@@ -379,6 +442,8 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
   at('awb', awb?.line);
   at('hawb', hawb?.line);
 
+  if (c.tooLarge) return tooLargeRecord(c, c.tooLarge, kind, awb, hawb, fieldLines);
+
   const origin = c.origin ?? (kind === 'house' ? ctx.masterOrigin : undefined);
   const destination = c.destination ?? (kind === 'house' ? ctx.masterDestination : undefined);
   at('origin', origin?.line);
@@ -401,31 +466,29 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
     pieces = own;
     at('pieces', c.pieceQuantity?.line);
   } else {
-    const itemCounts = c.itemPieces.map((l) => Number(l.text.trim())).filter((n) => Number.isFinite(n));
+    const itemCounts: number[] = [];
+    for (const l of c.itemPieces) {
+      const raw = l.text.trim();
+      if (raw === '') continue;
+      const n = decimal(raw);
+      if (Number.isFinite(n)) itemCounts.push(n);
+      else issues.push(issue('INVALID_PIECES', l.line, `item pieces ${notDecimal(raw)}`, { field: 'pieces' }));
+    }
     pieces = itemCounts.length > 0 ? itemCounts.reduce((s, n) => s + n, 0) : null;
     at('pieces', c.itemPieces[0]?.line);
   }
 
   const weightMeasure =
     ctx.family === 'flight'
-      ? (c.grossWeight ?? c.totalWeight ?? sumWeights(c.itemWeights))
-      : (c.totalWeight ?? c.grossWeight ?? sumWeights(c.itemWeights));
+      ? (c.grossWeight ?? c.totalWeight ?? sumWeights(c.itemWeights, issues))
+      : (c.totalWeight ?? c.grossWeight ?? sumWeights(c.itemWeights, issues));
   const weight = weightMeasure ? weightOf(weightMeasure, issues) : { rawWeight: null, weightUnit: null };
   at('weightKg', weightMeasure?.line);
 
-  let description: string | null = null;
-  if (c.summary) {
-    description = clean(c.summary.text) ?? null;
-    at('description', c.summary.line);
-  } else if (c.natures.length > 0) {
-    const seen: string[] = [];
-    for (const n of c.natures) {
-      const d = clean(n.text);
-      if (d && !seen.includes(d)) seen.push(d);
-    }
-    description = seen.join('; ');
-    at('description', c.natures[0]!.line);
-  }
+  // Every description the message carries (summary and items), as the other readers join
+  // several goods descriptions: screening must see each of them.
+  const description = c.descriptions.length > 0 ? c.descriptions.map((d) => d.text).join('; ') : null;
+  at('description', c.descriptions[0]?.line);
 
   const hsCodes = c.hsCodes.map((l) => l.text.trim());
   // The HS line cited is that of the code validation will refuse, if any.
@@ -443,18 +506,13 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
 
   let declaredValue: ConsignmentDraft['declaredValue'] = null;
   if (c.declared && c.declared.text.trim() !== '') {
-    const amount = Number(c.declared.text.trim());
+    const amount = decimal(c.declared.text.trim());
     at('declaredValue', c.declared.line);
     if (!Number.isFinite(amount))
       issues.push(
-        issue(
-          'INVALID_VALUE',
-          c.declared.line,
-          `declared customs value "${c.declared.text.trim()}" is not a number`,
-          {
-            field: 'declaredValue',
-          },
-        ),
+        issue('INVALID_VALUE', c.declared.line, `declared customs value ${notDecimal(c.declared.text.trim())}`, {
+          field: 'declaredValue',
+        }),
       );
     else declaredValue = { amount, currency: c.declared.attrs.currencyID ?? '' };
   }
@@ -470,7 +528,7 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
     pieces,
     ...(totalPieces !== null ? { totalPieces } : {}),
     ...weight,
-    volumeM3: volumeM3(c.volume),
+    volumeM3: volumeM3(c.volume, issues),
     description,
     hsCodes,
     shipper: party(c.parties.shipper),
@@ -494,6 +552,7 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
       osi: c.osi,
     }),
   };
+  issues.push(...c.issues);
   return {
     draft,
     line: c.line,
@@ -501,5 +560,42 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
     issues,
     // A flight manifest lists consignments without their parties by design (the waybill has them).
     ...(ctx.family === 'flight' ? { notCarried: ['shipper', 'consignee'] } : {}),
+  };
+}
+
+/**
+ * A consignment whose text passed MAX_RECORD_TEXT: rejected whole with RECORD_TOO_LARGE at its
+ * line, never cut (screening reads its description). It keeps only its numbers for the message;
+ * the draft stands in for the fields it was not read for, and is never stored.
+ */
+function tooLargeRecord(
+  c: ConsignmentCollector,
+  at: { line: number; element: string },
+  kind: 'master' | 'house',
+  awb: Leaf | undefined,
+  hawb: Leaf | undefined,
+  fieldLines: Record<string, number>,
+): DraftRecord {
+  const limit = MAX_RECORD_TEXT.toLocaleString('en');
+  return {
+    draft: {
+      kind,
+      awb: awb ? awb.text.trim() : null,
+      hawb: hawb ? hawb.text.trim() || null : null,
+      parcelId: null,
+      pieces: 1,
+      rawWeight: '1',
+      weightUnit: 'K',
+    },
+    line: c.line,
+    fieldLines,
+    issues: [
+      issue(
+        'RECORD_TOO_LARGE',
+        c.line,
+        `line ${c.line}: the consignment holds more than ${limit} characters of text (passed in <${at.element}> at line ${at.line}); it is rejected whole rather than cut, since a stored consignment is limited to ${limit}`,
+      ),
+    ],
+    notCarried: ['description', 'shipper', 'consignee'],
   };
 }

@@ -1,4 +1,4 @@
-import { stripBom } from '../stream.js';
+import { headText } from './encoding.js';
 
 /**
  * Root elements of the Cargo-XML messages this reader understands, by local name (senders pick
@@ -30,10 +30,12 @@ export function rootFamily(qname: string): 'waybill' | 'house' | 'manifest' | 'f
  * Content detection: skips a BOM, whitespace, the XML declaration, comments and processing
  * instructions, then looks at the root element's local name. A DOCTYPE is skipped too (its name
  * counts when the root lies beyond the head) so that a hostile document is still routed here and
- * rejected with UNSAFE_XML rather than reported as an unknown format.
+ * rejected with UNSAFE_XML rather than reported as an unknown format. A head in UTF-16 (with a
+ * byte order mark, or `<?` in UTF-16 without one) is decoded first, so the reader reads it or
+ * refuses it with ENCODING.
  */
 export function detectCargoXml(head: Buffer): boolean {
-  const text = stripBom(head).toString('latin1');
+  const text = headText(head);
   let i = 0;
   let doctypeName: string | undefined;
   const skipSpace = () => {

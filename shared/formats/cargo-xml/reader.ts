@@ -1,9 +1,10 @@
-import iconv from 'iconv-lite';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { DocumentError, issue, type IssueCode } from '../../model/issues.js';
+import { MAX_RECORD_TEXT } from '../../validation/validate.js';
 import type { FormatReader, ReadItem, ReadOptions } from '../types.js';
 import { ConsignmentCollector, toDraftRecord, type Frame, type XmlContext } from './consignment.js';
 import { detectCargoXml, localName, rootFamily } from './detect.js';
+import { EncodingFault, openDecoder, type OpenedDecoder, type XmlDecoder } from './encoding.js';
 
 /** Deepest element nesting accepted; real Cargo-XML stays under 15 levels. */
 export const MAX_XML_DEPTH = 100;
@@ -11,8 +12,14 @@ export const MAX_XML_DEPTH = 100;
 export const MAX_XML_TEXT = 1024 * 1024;
 /** Most attributes on one element. */
 export const MAX_XML_ATTRIBUTES = 256;
-/** Characters of one element's text kept for mapping (longer values are cut). */
-const MAX_FIELD_CHARS = 64 * 1024;
+/**
+ * Characters of one element's text kept outside a consignment (header, master, flight: codes and
+ * ids, whose longer values are cut). Inside a consignment nothing is cut: its text is bounded as a
+ * whole by MAX_RECORD_TEXT, and a consignment past it is rejected with RECORD_TOO_LARGE.
+ */
+const MAX_CONTEXT_CHARS = 64 * 1024;
+/** Characters of an element kept once its consignment is too large: enough for its numbers. */
+const MAX_ID_CHARS = 64;
 /** Direct leaf children remembered per open element. */
 const MAX_FIELDS_PER_ELEMENT = 64;
 /** Characters handed to the parser at once, so the buffer checks run often. */
@@ -31,6 +38,13 @@ interface SaxesBuffers {
   attribList?: unknown[];
 }
 
+/** The consignment being collected: its element depth and the characters of text it keeps. */
+interface RecordState {
+  collector: ConsignmentCollector;
+  depth: number;
+  chars: number;
+}
+
 /**
  * Streaming state: the stack of open elements (each keeping only its direct leaf children),
  * the document context (header, master, flight) and the consignment being collected.
@@ -39,7 +53,7 @@ interface SaxesBuffers {
 class XmlState {
   readonly stack: Frame[] = [];
   ctx: XmlContext | undefined;
-  record: { collector: ConsignmentCollector; depth: number } | undefined;
+  record: RecordState | undefined;
   readonly out: ReadItem[] = [];
 
   open(tag: SaxesTagPlain, line: number): void {
@@ -48,6 +62,7 @@ class XmlState {
     const local = localName(tag.name);
     const parent = this.stack.at(-1);
     if (parent) {
+      if (this.record && !this.record.collector.tooLarge && /\S/.test(parent.text)) this.mixed(parent);
       parent.hasChildren = true;
       parent.text = '';
     }
@@ -65,9 +80,15 @@ class XmlState {
     }
     const ctx = this.ctx!;
     const depth = this.stack.length - 1;
-    if (this.record) return;
+    if (this.record) {
+      // Attribute values are text the record holds too (kept with its leaves).
+      let chars = 0;
+      for (const key in tag.attributes) chars += key.length + tag.attributes[key]!.length;
+      this.charge(chars, local, line);
+      return;
+    }
     if (this.isRecordStart(ctx.family, depth, local)) {
-      this.record = { collector: new ConsignmentCollector(line), depth };
+      this.record = { collector: new ConsignmentCollector(line), depth, chars: 0 };
       return;
     }
     if (ctx.family === 'flight') {
@@ -82,8 +103,24 @@ class XmlState {
 
   text(t: string): void {
     const frame = this.stack.at(-1);
-    if (frame && frame.text.length < MAX_FIELD_CHARS)
-      frame.text += t.slice(0, MAX_FIELD_CHARS - frame.text.length);
+    if (!frame) return;
+    const record = this.record;
+    if (!record) {
+      if (frame.text.length < MAX_CONTEXT_CHARS)
+        frame.text += t.slice(0, MAX_CONTEXT_CHARS - frame.text.length);
+      return;
+    }
+    // Past the bound, text is no longer kept (the record will be rejected whole, never cut) but
+    // for the first characters of each element, enough to name the record by its numbers.
+    if (record.collector.tooLarge) {
+      if (frame.text.length < MAX_ID_CHARS) frame.text += t.slice(0, MAX_ID_CHARS - frame.text.length);
+      return;
+    }
+    if (record.chars + frame.text.length + t.length > MAX_RECORD_TEXT) {
+      this.tooLarge(frame.local, frame.line);
+      return;
+    }
+    frame.text += t;
   }
 
   close(): void {
@@ -91,19 +128,26 @@ class XmlState {
     if (!frame) return;
     const depth = this.stack.length;
     const parent = this.stack.at(-1);
+    const record = this.record;
+    if (record && !record.collector.tooLarge && frame.hasChildren && /\S/.test(frame.text)) this.mixed(frame);
     if (parent && !frame.hasChildren) {
-      const fields = (parent.fields ??= new Map());
-      if (fields.size < MAX_FIELDS_PER_ELEMENT && !fields.has(frame.local))
-        fields.set(frame.local, { text: frame.text, attrs: frame.attrs, line: frame.line });
+      // A leaf's text is kept (in its parent's fields, in the collector): the record pays for it.
+      if (record && depth > record.depth) this.charge(frame.text.length, frame.local, frame.line);
+      if (!record?.collector.tooLarge) {
+        const fields = (parent.fields ??= new Map());
+        if (fields.size < MAX_FIELDS_PER_ELEMENT && !fields.has(frame.local))
+          fields.set(frame.local, { text: frame.text, attrs: frame.attrs, line: frame.line });
+      }
     }
-    if (this.record) {
-      if (depth === this.record.depth) {
-        this.out.push({ type: 'record', record: toDraftRecord(this.record.collector, this.ctx!) });
+    if (record) {
+      if (depth === record.depth) {
+        this.out.push({ type: 'record', record: toDraftRecord(record.collector, this.ctx!) });
         this.record = undefined;
       } else {
-        const path = this.stack.slice(this.record.depth + 1).map((f) => f.local);
+        const path = this.stack.slice(record.depth + 1).map((f) => f.local);
         path.push(frame.local);
-        this.record.collector.onClose(path, frame);
+        if (record.collector.tooLarge) record.collector.onIdentity(path, frame);
+        else record.collector.onClose(path, frame);
       }
       return;
     }
@@ -111,6 +155,34 @@ class XmlState {
     const path = this.stack.slice(1).map((f) => f.local);
     path.push(frame.local);
     this.contextClose(path.join('/'), frame);
+  }
+
+  /** Counts characters the record keeps; past MAX_RECORD_TEXT the record stops keeping any. */
+  private charge(chars: number, local: string, line: number): void {
+    const record = this.record!;
+    if (record.collector.tooLarge) return;
+    record.chars += chars;
+    if (record.chars > MAX_RECORD_TEXT) this.tooLarge(local, line);
+  }
+
+  private tooLarge(local: string, line: number): void {
+    const record = this.record!;
+    record.collector.tooLarge = { line, element: local };
+    // Drop what was kept: the record is rejected unread, and memory stays bounded.
+    for (let i = record.depth; i < this.stack.length; i++) {
+      const f = this.stack[i]!;
+      f.text = '';
+      f.fields = undefined;
+    }
+  }
+
+  /** Cargo-XML has no mixed content: text beside child elements would not be read, so say so. */
+  private mixed(frame: Frame): void {
+    this.record!.collector.reject(
+      'PARSE_ERROR',
+      frame.line,
+      `line ${frame.line}: element <${frame.local}> holds text beside child elements (mixed content is not Cargo-XML); its text "${frame.text.trim().replace(/\s+/g, ' ').slice(0, 80)}" cannot be read`,
+    );
   }
 
   private isRecordStart(family: XmlContext['family'], depth: number, local: string): boolean {
@@ -157,22 +229,6 @@ class XmlState {
       ctx.uld = type || id ? `${type}${id}` : undefined;
     }
   }
-}
-
-/** Picks the decoder from the XML declaration: UTF-8 unless another (iconv-known) encoding is declared. */
-function decoderFor(first: Buffer): { write(b: Buffer): string; end(): string } {
-  const decl = /^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(
-    first.subarray(0, 512).toString('latin1'),
-  );
-  const encoding = decl?.[1]?.toLowerCase();
-  if (!encoding || encoding === 'utf-8' || encoding === 'utf8') {
-    const td = new TextDecoder('utf-8', { fatal: true });
-    return { write: (b) => td.decode(b, { stream: true }), end: () => td.decode() };
-  }
-  if (!iconv.encodingExists(encoding))
-    fail('ENCODING', 1, `the XML declaration names encoding "${decl![1]}", which this system cannot decode`);
-  const dec = iconv.getDecoder(encoding);
-  return { write: (b) => dec.write(b), end: () => dec.end() ?? '' };
 }
 
 function classifySaxesError(err: Error, line: number, column: number): DocumentError {
@@ -264,13 +320,24 @@ export const cargoXmlReader: FormatReader = {
         guard();
       }
     };
-    const decodeAt = (decode: () => string): string => {
+    // Decodes and parses; at a byte not in the encoding, the text before it is parsed first, so
+    // the error names the bad byte's own line and the consignments completed before it are kept.
+    const decodeFeed = (decode: () => string): void => {
+      let text: string;
       try {
-        return decode();
+        text = decode();
       } catch (error) {
-        if (error instanceof DocumentError) throw error;
-        return fail('ENCODING', parser.line, `the document is not valid UTF-8 (near line ${parser.line})`);
+        if (!(error instanceof EncodingFault)) throw error;
+        feed(error.before);
+        const how =
+          opened!.by === 'default' ? 'it declares no encoding' : `by its ${opened!.by}`;
+        fail(
+          'ENCODING',
+          parser.line,
+          `line ${parser.line}: ${error.message}; the document is read as ${opened!.name} (${how}), and its consignments completed before this line are kept`,
+        );
       }
+      feed(text);
     };
 
     // Runs one step and hands over the records it completed, even when the step then fails.
@@ -289,18 +356,21 @@ export const cargoXmlReader: FormatReader = {
       fail('PARSE_ERROR', parser.line, `XML could not be read at line ${parser.line}: ${message}`);
     };
 
-    let decoder: ReturnType<typeof decoderFor> | undefined;
+    let decoder: XmlDecoder | undefined;
+    let opened: OpenedDecoder | undefined;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     const start = (first: Buffer) => {
-      const d = decoderFor(first);
+      const o = openDecoder(first);
+      opened = o;
+      const d = o.decoder;
       decoder = d;
-      feed(decodeAt(() => d.write(first)));
+      decodeFeed(() => d.write(first.subarray(o.skip)));
     };
     for await (const chunk of chunks) {
       if (decoder) {
         const d = decoder;
-        yield* step(() => feed(decodeAt(() => d.write(chunk))));
+        yield* step(() => decodeFeed(() => d.write(chunk)));
         continue;
       }
       // Wait for enough bytes to read the XML declaration's encoding.
@@ -314,7 +384,7 @@ export const cargoXmlReader: FormatReader = {
     if (!decoder) yield* step(() => start(Buffer.concat(pending)));
     yield* step(() => {
       const d = decoder!;
-      feed(decodeAt(() => d.end()));
+      decodeFeed(() => d.end());
       parser.close();
     });
   },
