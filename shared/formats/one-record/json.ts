@@ -1,10 +1,15 @@
 /**
- * A small JSON parser that remembers where things are: the line of every object and array and
- * the line of every property name, so ONE Record errors point at the line the carrier must fix.
- * JSON.parse gives neither, and its error positions differ between Node versions. A "__proto__"
- * key becomes an own property (as with JSON.parse), nesting is bounded, and a syntax error names
- * its line and column. Positions live in symbol-keyed fields on the parsed objects themselves:
- * a WeakMap and a Map per object cost several times the document in memory and GC time.
+ * A small JSON parser that remembers where things are: the line of every object and the line of
+ * every property name, so ONE Record errors point at the line the carrier must fix. JSON.parse
+ * gives neither, and its error positions differ between Node versions. A "__proto__" key becomes
+ * an own property (as with JSON.parse), nesting is bounded, and a syntax error names its line and
+ * column. Positions live in symbol-keyed fields on the parsed objects themselves: a WeakMap and a
+ * Map per object cost several times the document in memory and GC time.
+ *
+ * Memory: a parsed object costs some 60 bytes however small its text (`{},` is 3 bytes), so the
+ * number of objects and arrays is bounded (`maxContainers`, JsonLimitError past it). Property
+ * lines are kept only for names on another line than their object's opening brace (a minified
+ * document keeps none), and arrays keep no line (nothing reports one).
  */
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
@@ -21,17 +26,16 @@ interface Positioned {
   [KEYS]?: (string | number)[];
 }
 
-/** Line of an object's or array's opening brace or bracket (undefined for values not parsed here). */
+/** Line of an object's opening brace (undefined for arrays and for values not parsed here). */
 export function lineOf(value: object): number | undefined {
   return (value as Positioned)[LINE];
 }
 
-/** Line of a property name, if the object has that (stored) key. */
+/** Line of a property name, if the object has that key (its brace's line when they share one). */
 export function keyLineOf(value: object, key: string): number | undefined {
   const keys = (value as Positioned)[KEYS];
-  if (!keys) return undefined;
-  for (let i = 0; i < keys.length; i += 2) if (keys[i] === key) return keys[i + 1] as number;
-  return undefined;
+  if (keys) for (let i = 0; i < keys.length; i += 2) if (keys[i] === key) return keys[i + 1] as number;
+  return Object.hasOwn(value, key) ? (value as Positioned)[LINE] : undefined;
 }
 
 export class JsonSyntaxError extends Error {
@@ -45,8 +49,23 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** The document holds more objects and arrays than `maxContainers`: too large to hold parsed. */
+export class JsonLimitError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly line: number,
+  ) {
+    super(
+      `the document holds more than ${limit.toLocaleString('en')} JSON objects and arrays (line ${line})`,
+    );
+    this.name = 'JsonLimitError';
+  }
+}
+
 export interface ParseOptions {
   maxDepth?: number;
+  /** Most objects and arrays the document may hold (JsonLimitError past it). */
+  maxContainers?: number;
   /** Rewrites each property name as it is read (ONE Record: to its local name). */
   key?: (raw: string) => string;
 }
@@ -64,17 +83,24 @@ const ESCAPES: Record<string, string> = {
 };
 
 export function parseJson(text: string, options: ParseOptions = {}): Json {
-  return new Parser(text, options.maxDepth ?? 256, options.key).parse();
+  return new Parser(
+    text,
+    options.maxDepth ?? 256,
+    options.maxContainers ?? Number.POSITIVE_INFINITY,
+    options.key,
+  ).parse();
 }
 
 class Parser {
   private i = 0;
   private line = 1;
   private lineStart = 0;
+  private containers = 0;
 
   constructor(
     private readonly s: string,
     private readonly maxDepth: number,
+    private readonly maxContainers: number,
     private readonly rename: ((raw: string) => string) | undefined,
   ) {}
 
@@ -130,14 +156,21 @@ class Parser {
     }
   }
 
-  private object(depth: number): JsonObject {
+  /** Counts one more object or array against the bound, and checks its depth. */
+  private open(depth: number): void {
     if (depth > this.maxDepth) this.fail(`objects and arrays are nested deeper than ${this.maxDepth} levels`);
+    if (++this.containers > this.maxContainers) throw new JsonLimitError(this.maxContainers, this.line);
+  }
+
+  private object(depth: number): JsonObject {
+    this.open(depth);
     const out: JsonObject = {};
-    const keys: (string | number)[] = [];
+    const line = this.line;
+    // Made at the first property name on a line of its own: most objects never need one.
+    let keys: (string | number)[] | undefined;
     // Symbol keys stay out of Object.keys, for…in and JSON.stringify; plain assignment keeps
     // the object on V8's fast path (defineProperty would not).
-    (out as Positioned)[LINE] = this.line;
-    (out as Positioned)[KEYS] = keys;
+    (out as Positioned)[LINE] = line;
     this.i += 1;
     this.space();
     if (this.s[this.i] === '}') {
@@ -156,7 +189,11 @@ class Parser {
         this.fail(`expected ':' after property name "${raw}" but found ${this.describe()}`);
       this.i += 1;
       const value = this.value(depth);
-      if (!Object.hasOwn(out, key)) keys.push(key, keyLine);
+      if (keyLine !== line && !Object.hasOwn(out, key)) {
+        // A literal is allocated to size; `[]` then push would reserve 16 slots.
+        if (!keys) (out as Positioned)[KEYS] = keys = [key, keyLine];
+        else keys.push(key, keyLine);
+      }
       // An own property even for "__proto__" (plain assignment would set the prototype).
       if (key === '__proto__')
         Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
@@ -176,9 +213,8 @@ class Parser {
   }
 
   private array(depth: number): Json[] {
-    if (depth > this.maxDepth) this.fail(`objects and arrays are nested deeper than ${this.maxDepth} levels`);
+    this.open(depth);
     const out: Json[] = [];
-    (out as Positioned)[LINE] = this.line;
     this.i += 1;
     this.space();
     if (this.s[this.i] === ']') {

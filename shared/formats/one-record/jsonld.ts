@@ -56,7 +56,8 @@ export function asArray(v: Json | undefined): Json[] {
 }
 
 export class LdDocument {
-  private readonly byId = new Map<string, JsonObject>();
+  /** The node object for each `@id`, with its number of properties (counted once, here). */
+  private readonly byId = new Map<string, { node: JsonObject; size: number }>();
   /** Every node object of the document, in document order. */
   readonly nodes: JsonObject[] = [];
 
@@ -71,14 +72,14 @@ export class LdDocument {
       }
       if (!isObject(v) || '@value' in v) continue;
       this.nodes.push(v);
+      const keys = Object.keys(v);
       const id = v['@id'];
       if (typeof id === 'string') {
         const key = id.trim();
         const known = this.byId.get(key);
         // A bare `{"@id": …}` is a reference; keep the object that carries the data.
-        if (!known || Object.keys(v).length > Object.keys(known).length) this.byId.set(key, v);
+        if (!known || keys.length > known.size) this.byId.set(key, { node: v, size: keys.length });
       }
-      const keys = Object.keys(v);
       for (let i = keys.length - 1; i >= 0; i--) {
         const k = keys[i]!;
         if (k !== '@context') stack.push(v[k]!);
@@ -115,12 +116,14 @@ export class LdDocument {
   /** The object a value stands for: an embedded object, or the document's object for its `@id`. */
   resolve(v: Json | undefined): JsonObject | undefined {
     if (Array.isArray(v)) return this.resolve(v[0]);
-    if (typeof v === 'string') return this.byId.get(v.trim());
+    if (typeof v === 'string') return this.byId.get(v.trim())?.node;
     if (!isObject(v) || '@value' in v) return undefined;
     const id = v['@id'];
     if (typeof id === 'string') {
       const known = this.byId.get(id.trim());
-      if (known && Object.keys(known).length > Object.keys(v).length) return known;
+      // The known node's size is counted once: counting it here again, for every reference,
+      // would let a node of many properties referenced many times cost their product.
+      if (known && known.node !== v && known.size > Object.keys(v).length) return known.node;
     }
     return v;
   }
@@ -152,6 +155,34 @@ export class LdDocument {
     if (isObject(v)) return '@value' in v ? this.scalar(v['@value']) : undefined;
     if (v === null || v === undefined) return undefined;
     return v;
+  }
+
+  /**
+   * Every non-empty trimmed text literal of a (possibly multi-valued) property, in order:
+   * plain values, `{"@value"}`, arrays (nested too) and `@list`/`@set`. Objects that are not
+   * literals are not text.
+   */
+  texts(v: Json | undefined): string[] {
+    const out: string[] = [];
+    const stack: Json[] = [];
+    if (v !== undefined) stack.push(v);
+    while (stack.length > 0) {
+      const x = stack.pop()!;
+      let items: Json[] | undefined;
+      if (Array.isArray(x)) items = x;
+      else if (isObject(x) && !('@value' in x)) {
+        const list = x['@list'] ?? x['@set'];
+        if (!Array.isArray(list)) continue; // a node, not a literal
+        items = list;
+      }
+      if (items) {
+        for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]!);
+        continue;
+      }
+      const t = this.text(x);
+      if (t !== undefined) out.push(t);
+    }
+    return out;
   }
 
   /** A non-empty trimmed text literal. */

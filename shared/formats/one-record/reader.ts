@@ -1,9 +1,11 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import { DocumentError, issue, type Issue } from '../../model/issues.js';
 import { canonicalHsCode } from '../../reference/hs-codes.js';
+import { MAX_RECORD_TEXT } from '../../validation/validate.js';
+import { parseDecimal } from '../decimal.js';
 import type { DraftRecord, FormatReader, ReadItem, ReadOptions } from '../types.js';
 import { stripBom } from '../stream.js';
-import { JsonSyntaxError, parseJson, type Json, type JsonObject } from './json.js';
+import { JsonLimitError, JsonSyntaxError, parseJson, type Json, type JsonObject } from './json.js';
 import { LdDocument, asArray, iriCode, isObject, localName } from './jsonld.js';
 
 /**
@@ -13,8 +15,24 @@ import { LdDocument, asArray, iriCode, isObject, localName } from './jsonld.js';
  */
 export const MAX_ONE_RECORD_BYTES = 20 * 1024 * 1024;
 export const MAX_JSON_DEPTH = 256;
-/** Per-record caps on the codes and descriptions kept (pieces are all counted). */
-const MAX_CODES = 1000;
+/**
+ * Objects and arrays a document may hold. Each costs some 60 bytes parsed however short its
+ * text (`{},` is 3 bytes): 20 MiB of `{}` would be 7 million objects and over 1 GB. Real
+ * documents hold one per 30 bytes or more (a 20 MiB shipment of 150,000 pieces: 600,000).
+ */
+export const MAX_JSON_CONTAINERS = 1_500_000;
+/**
+ * Records may hold at most this many characters of text per byte of the document (and at least
+ * MIN_OUTPUT_CHARS in all): an `@id` lets one node's text reach any number of records, so a
+ * small document could otherwise produce gigabytes of consignments. A record past the bound is
+ * rejected with TOO_LARGE.
+ */
+export const OUTPUT_CHARS_PER_BYTE = 4;
+export const MIN_OUTPUT_CHARS = 1_000_000;
+/** Records yielded at a time (an async hop per record costs more than validating it). */
+const BATCH = 256;
+/** Several descriptions in one record, as the other readers join them. */
+const SEPARATOR = '; ';
 
 const KG_PER_LB = 0.45359237;
 
@@ -25,48 +43,81 @@ function detect(head: Buffer): boolean {
   return /"@context"|onerecord\.iata\.org|"cargo:[A-Za-z]/.test(text);
 }
 
-type Measure = { value: number | undefined; raw: string; unit: string | undefined; line: number | undefined };
+/** A weight: `raw` is what validation reads; `error` says why it is not a number the reader accepts. */
+type Measure = {
+  value: number;
+  raw: string;
+  unit: string | undefined;
+  line: number | undefined;
+  error?: string;
+};
+
+/** A text (description, code) and the line of the property that holds it. */
+type Located = { text: string; line: number | undefined };
+
+interface PartyEntry {
+  party: Party;
+  line: number | undefined;
+  nameLine: number | undefined;
+  addressLine: number | undefined;
+  /** Characters of the party's text. */
+  chars: number;
+}
+type Parties = Partial<Record<'shipper' | 'consignee' | 'notify', PartyEntry>>;
 
 interface ShipmentData {
   pieces: JsonObject[];
   piecesLine: number | undefined;
   declaredPieces: number | undefined;
-  description: string | undefined;
-  descriptionLine: number | undefined;
-  weight: Measure | undefined;
-  hsCodes: { code: string; line: number | undefined }[];
+  /** Every description text, each once, in document order. */
+  descriptions: Located[];
+  /** Every HS code, each once, in document order. */
+  hsCodes: Located[];
   specialHandling: string[];
-  parties: Partial<
-    Record<
-      'shipper' | 'consignee' | 'notify',
-      {
-        party: Party;
-        line: number | undefined;
-        nameLine: number | undefined;
-        addressLine: number | undefined;
-      }
-    >
-  >;
+  /** Characters of descriptions (joined), HS codes and handling codes, as validation counts them. */
+  chars: number;
+  weight: Measure | undefined;
+  parties: Parties;
   declaredValue: { amount: number; currency: string; line: number | undefined } | undefined;
   issues: Issue[];
 }
 
 interface PieceInfo {
-  description: string | undefined;
-  descriptionLine: number | undefined;
+  descriptions: Located[];
   weight: Measure | undefined;
   specialHandling: string[];
-  hsCodes: { code: string; line: number | undefined }[];
+  hsCodes: Located[];
+  /** Pieces inside this one (`containedPieces`): their texts and codes count, not their weight. */
+  contained: JsonObject[];
 }
 
-/** Maps one parsed ONE Record document to draft consignments. */
+/**
+ * A number as ONE Record may write it: a JSON number or a string of an xsd:decimal (a point, never
+ * a comma: "1,500" would be read as 1.5 by one reader and 1500 by another).
+ */
+const PLAIN_DECIMAL = /^ *[+-]?(?:\d+(?:\.\d*)?|\.\d+) *$/;
+
+type Numeric = { value: number; raw: string; error?: undefined } | { error: string; raw: string };
+
+/**
+ * Maps one parsed ONE Record document to draft consignments, one at a time. Whatever a node
+ * costs to read (joined street lines, summed pieces) is computed once per node, so references
+ * do not multiply memory; the text records take is counted against `budget`.
+ */
 class OneRecordMapper {
   private readonly shipmentCache = new WeakMap<JsonObject, ShipmentData>();
   private readonly pieceCache = new WeakMap<JsonObject, PieceInfo>();
+  private readonly partiesCache = new WeakMap<JsonObject, Parties>();
+  private readonly partyCache = new WeakMap<JsonObject, PartyEntry>();
+  /** Characters of text the records read so far hold. */
+  private spent = 0;
 
-  constructor(private readonly doc: LdDocument) {}
+  constructor(
+    private readonly doc: LdDocument,
+    private readonly budget: number,
+  ) {}
 
-  records(): DraftRecord[] {
+  *records(): Generator<DraftRecord> {
     const { doc } = this;
     const waybills: JsonObject[] = [];
     const shipments: JsonObject[] = [];
@@ -87,25 +138,23 @@ class OneRecordMapper {
     for (const w of waybills)
       for (const h of doc.objects(doc.get(w, 'houseWaybills'))) if (!masterOf.has(h)) masterOf.set(h, w);
 
-    const out: DraftRecord[] = [];
     const usedShipments = new Set<JsonObject>();
-    const usedPieces = new Set<JsonObject>();
     for (const w of waybills) {
       const shipment = doc.resolve(doc.get(w, 'shipment'));
       if (shipment) usedShipments.add(shipment);
-      out.push(this.waybillRecord(w, shipment, masterOf.get(w)));
+      yield this.waybillRecord(w, shipment, masterOf.get(w));
     }
     for (const s of shipments) {
       if (usedShipments.has(s)) continue;
-      out.push(this.consignmentRecord(s, this.shipmentData(s), { kind: 'master' }));
+      yield this.consignmentRecord(s, this.shipmentData(s), { kind: 'master' });
     }
-    for (const s of [...usedShipments, ...shipments])
-      for (const p of this.shipmentData(s).pieces) usedPieces.add(p);
     // Pieces nested in other objects belong to them; only top-level loose pieces make a consignment.
+    const usedPieces = new Set<JsonObject>();
+    for (const s of [...usedShipments, ...shipments])
+      for (const p of this.withContained(this.shipmentData(s).pieces)) usedPieces.add(p);
     const orphans = pieces.filter((p) => topLevel.has(p) && !usedPieces.has(p));
     if (orphans.length > 0)
-      out.push(this.consignmentRecord(orphans[0]!, this.piecesData(orphans, undefined), { kind: 'master' }));
-    return out;
+      yield this.consignmentRecord(orphans[0]!, this.piecesData(orphans, undefined), { kind: 'master' });
   }
 
   /** Root object, or the entries of a root array / `@graph`. */
@@ -191,7 +240,7 @@ class OneRecordMapper {
     // Parties and customs value may sit on the waybill rather than the shipment.
     const own = this.partiesOf(w);
     const merged: ShipmentData = { ...data, parties: { ...own, ...data.parties } };
-    if (!merged.declaredValue) merged.declaredValue = this.declaredValue(w);
+    if (!merged.declaredValue) merged.declaredValue = this.declaredValue(w, issues);
     // No gross weight on the shipment or its pieces: the waybill's rated gross weight(s).
     if (!merged.weight) {
       const rated = doc
@@ -225,85 +274,142 @@ class OneRecordMapper {
     const cached = this.shipmentCache.get(s);
     if (cached) return cached;
     const { doc } = this;
-    const pieces = doc.objects(doc.get(s, 'pieces'));
-    const data = this.piecesData(pieces, doc.lineOf(s, 'pieces'));
-    const declared = doc.scalar(
-      doc.first(s, 'totalPieceCount', 'pieceCount', 'numberOfPieces', 'totalPieces'),
-    );
-    if (declared !== undefined) {
-      data.declaredPieces = Number(declared);
-      data.piecesLine = doc.lineOf(s, 'totalPieceCount', 'pieceCount', 'numberOfPieces', 'totalPieces');
-    }
-    const description = doc.text(doc.get(s, 'goodsDescription'));
-    if (description) {
-      data.description = description;
-      data.descriptionLine = doc.lineOf(s, 'goodsDescription');
+    // `pieces` in ontology 3.x; `containedPieces` before it.
+    const listed = [...asArray(doc.get(s, 'pieces')), ...asArray(doc.get(s, 'containedPieces'))];
+    const own = {
+      descriptions: located(doc.texts(doc.get(s, 'goodsDescription')), doc.lineOf(s, 'goodsDescription')),
+    };
+    const data = this.piecesData(doc.objects(listed), doc.lineOf(s, 'pieces', 'containedPieces'), own);
+    const countNames = ['totalPieceCount', 'pieceCount', 'numberOfPieces', 'totalPieces'];
+    const declared = this.numeric(doc.first(s, ...countNames));
+    if (declared) {
+      const line = doc.lineOf(s, ...countNames);
+      if (declared.error !== undefined)
+        data.issues.push(
+          issue('INVALID_PIECES', line ?? 0, `total piece count ${declared.error}`, { field: 'pieces' }),
+        );
+      else data.declaredPieces = declared.value;
+      data.piecesLine = line;
     }
     const weight = this.measure(doc.get(s, 'totalGrossWeight'), doc.lineOf(s, 'totalGrossWeight'));
     if (weight) data.weight = weight;
     data.parties = { ...data.parties, ...this.partiesOf(s) };
-    data.declaredValue = this.declaredValue(s) ?? data.declaredValue;
+    data.declaredValue = this.declaredValue(s, data.issues) ?? data.declaredValue;
     this.shipmentCache.set(s, data);
     return data;
   }
 
-  /** What a set of pieces says: descriptions, summed weights, HS codes, handling codes. */
+  /** The pieces and, at any depth, the pieces they contain; each once. */
+  private withContained(pieces: JsonObject[]): JsonObject[] {
+    const out: JsonObject[] = [];
+    const seen = new Set<JsonObject>();
+    const stack = [...pieces].reverse();
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      out.push(p);
+      const inner = this.pieceInfo(p).contained;
+      for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]!);
+    }
+    return out;
+  }
+
   /** One piece's own data, computed once however many shipments refer to it. */
   private pieceInfo(p: JsonObject): PieceInfo {
     const cached = this.pieceCache.get(p);
     if (cached) return cached;
     const { doc } = this;
-    const hsCodes: PieceInfo['hsCodes'] = [];
+    const hsCodes: Located[] = [];
     for (const product of doc.objects(
       doc.first(p, 'contentProducts', 'contentProduct', 'product', 'products'),
     )) {
-      const code = doc.code(doc.first(product, 'hsCode', 'hsCommodityCode'));
-      if (code && hsCodes.length < MAX_CODES && !hsCodes.some((h) => h.code === code))
-        hsCodes.push({ code, line: doc.lineOf(product, 'hsCode', 'hsCommodityCode') });
+      const line = doc.lineOf(product, 'hsCode', 'hsCommodityCode');
+      for (const code of doc.codes(doc.first(product, 'hsCode', 'hsCommodityCode')))
+        hsCodes.push({ text: code, line });
     }
     const info: PieceInfo = {
-      description: doc.text(doc.get(p, 'goodsDescription')),
-      descriptionLine: doc.lineOf(p, 'goodsDescription'),
+      descriptions: located(doc.texts(doc.get(p, 'goodsDescription')), doc.lineOf(p, 'goodsDescription')),
       weight: this.measure(doc.get(p, 'grossWeight'), doc.lineOf(p, 'grossWeight')),
-      specialHandling: doc.codes(doc.get(p, 'specialHandlingCodes')).slice(0, MAX_CODES),
+      specialHandling: doc.codes(doc.get(p, 'specialHandlingCodes')),
       hsCodes,
+      contained: doc.objects(doc.get(p, 'containedPieces')),
     };
     this.pieceCache.set(p, info);
     return info;
   }
 
-  /** What a set of pieces says: descriptions, summed weights, HS codes, handling codes. */
-  private piecesData(pieces: JsonObject[], piecesLine: number | undefined): ShipmentData {
-    const descriptions = new Set<string>();
-    let descriptionLine: number | undefined;
-    const hsCodes = new Map<string, number | undefined>();
+  /**
+   * What a set of pieces says, with what their shipment says itself (`own`): every description
+   * and HS code (of pieces inside pieces too), each once and in document order; summed weights;
+   * handling codes. Nothing is capped: a record whose text passes MAX_RECORD_TEXT is rejected.
+   */
+  private piecesData(
+    pieces: JsonObject[],
+    piecesLine: number | undefined,
+    own: { descriptions: Located[] } = { descriptions: [] },
+  ): ShipmentData {
+    const descriptions = new Distinct();
+    for (const d of own.descriptions) descriptions.add(d);
+    const hsCodes = new Distinct();
     const specialHandling = new Set<string>();
     const weights: Measure[] = [];
     for (const p of pieces) {
-      const info = this.pieceInfo(p);
-      if (info.description && descriptions.size < MAX_CODES && !descriptions.has(info.description)) {
-        descriptions.add(info.description);
-        descriptionLine ??= info.descriptionLine;
-      }
-      if (info.weight) weights.push(info.weight);
-      for (const code of info.specialHandling)
-        if (specialHandling.size < MAX_CODES) specialHandling.add(code);
-      for (const h of info.hsCodes)
-        if (hsCodes.size < MAX_CODES && !hsCodes.has(h.code)) hsCodes.set(h.code, h.line);
+      const weight = this.pieceInfo(p).weight;
+      if (weight) weights.push(weight);
     }
+    for (const p of this.withContained(pieces)) {
+      const info = this.pieceInfo(p);
+      for (const d of info.descriptions) descriptions.add(d);
+      for (const h of info.hsCodes) hsCodes.add(h);
+      for (const code of info.specialHandling) specialHandling.add(code);
+    }
+    const texts = descriptions.inDocumentOrder();
+    const codes = hsCodes.inDocumentOrder();
+    let chars = texts.length > 0 ? SEPARATOR.length * (texts.length - 1) : 0;
+    for (const d of texts) chars += d.text.length;
+    for (const h of codes) chars += h.text.length + 2;
+    for (const c of specialHandling) chars += c.length + 2;
     return {
       pieces,
       piecesLine,
       declaredPieces: undefined,
-      description: descriptions.size > 0 ? [...descriptions].join('; ') : undefined,
-      descriptionLine,
-      weight: sumMeasures(weights),
-      hsCodes: [...hsCodes].map(([code, line]) => ({ code, line })),
+      descriptions: texts,
+      hsCodes: codes,
       specialHandling: [...specialHandling],
+      chars,
+      weight: sumMeasures(weights),
       parties: {},
       declaredValue: undefined,
       issues: [],
     };
+  }
+
+  /**
+   * The one number a property holds: a JSON number, or a string of a plain decimal number
+   * (digits, one `.`, a sign). Commas, hex, exponents, booleans,
+   * objects and several values are errors; undefined when the property is absent.
+   */
+  private numeric(v: Json | undefined): Numeric | undefined {
+    if (v === undefined || v === null) return undefined;
+    const values = asArray(v);
+    if (values.length === 0) return undefined;
+    if (values.length > 1)
+      return {
+        error: `has ${values.length} values where one number is expected`,
+        // Never a number, whatever the values: validation reads it as one that is not.
+        raw: values
+          .slice(0, 3)
+          .map((x) => String(this.doc.scalar(x) ?? '?'))
+          .join(' | '),
+      };
+    const one = values[0]!;
+    if (isObject(one) && !('@value' in one)) return { error: 'is not a number', raw: '' };
+    const s = this.doc.scalar(one);
+    if (s === undefined) return undefined;
+    if (typeof s === 'number') return { value: s, raw: String(s) };
+    if (typeof s === 'string' && PLAIN_DECIMAL.test(s)) return { value: parseDecimal(s), raw: s.trim() };
+    return { error: `${JSON.stringify(s)} is not a number`, raw: String(s) };
   }
 
   /** A ONE Record Value: `{numericalValue, unit}` (unit a code-list element or IRI), or a bare number. */
@@ -311,84 +417,107 @@ class OneRecordMapper {
     const { doc } = this;
     if (v === undefined || v === null) return undefined;
     const o = doc.resolve(v);
-    if (!o) {
-      const s = doc.scalar(v);
-      if (s === undefined || typeof s === 'boolean') return undefined;
-      return { value: Number(s), raw: String(s), unit: undefined, line };
-    }
-    const s = doc.scalar(doc.first(o, 'numericalValue', 'value', '@value'));
-    if (s === undefined || typeof s === 'boolean') return undefined;
-    const unit = doc.code(doc.first(o, 'unit', 'unitCode', 'unitOfMeasure'));
-    return { value: Number(s), raw: String(s), unit, line };
+    const n = this.numeric(o ? doc.first(o, 'numericalValue', 'value', '@value') : v);
+    const unit = o ? doc.code(doc.first(o, 'unit', 'unitCode', 'unitOfMeasure')) : undefined;
+    if (!n) return { value: Number.NaN, raw: '', unit, line, error: 'has no numericalValue' };
+    if (n.error !== undefined) return { value: Number.NaN, raw: n.raw, unit, line, error: n.error };
+    return { value: n.value, raw: n.raw, unit, line };
   }
 
-  private declaredValue(o: JsonObject): ShipmentData['declaredValue'] {
+  /** The customs value; one that is not a number is INVALID_VALUE (in `issues`), never dropped. */
+  private declaredValue(o: JsonObject, issues: Issue[]): ShipmentData['declaredValue'] {
     const { doc } = this;
     const v = doc.first(o, 'declaredValueForCustoms');
     if (v === undefined) return undefined;
+    const line = doc.lineOf(o, 'declaredValueForCustoms');
     const money = doc.resolve(v);
-    const amount = doc.scalar(money ? doc.first(money, 'numericalValue', 'value', 'amount') : v);
-    if (amount === undefined || typeof amount === 'boolean' || !Number.isFinite(Number(amount)))
+    const amount = this.numeric(money ? doc.first(money, 'numericalValue', 'value', 'amount') : v);
+    if (!amount || amount.error !== undefined) {
+      issues.push(
+        issue(
+          'INVALID_VALUE',
+          line ?? 0,
+          `declared customs value ${amount ? amount.error : 'has no numericalValue'}`,
+          { field: 'declaredValue' },
+        ),
+      );
       return undefined;
+    }
     const currency = money
       ? doc.code(doc.first(money, 'currencyUnit', 'currencyCode', 'currency'))
       : undefined;
-    return {
-      amount: Number(amount),
-      currency: currency ?? '',
-      line: doc.lineOf(o, 'declaredValueForCustoms'),
-    };
+    return { amount: amount.value, currency: currency ?? '', line };
   }
 
-  private partiesOf(o: JsonObject): ShipmentData['parties'] {
+  /** The shipper, consignee and notify party of an object, read once per object. */
+  private partiesOf(o: JsonObject): Parties {
+    const cached = this.partiesCache.get(o);
+    if (cached) return cached;
     const { doc } = this;
-    const out: ShipmentData['parties'] = {};
+    const out: Parties = {};
     for (const p of doc.objects(doc.first(o, 'involvedParties', 'parties', 'involvedParty'))) {
       const role = roleOf(doc.code(doc.first(p, 'partyRole', 'role', 'partyType')));
       if (!role || out[role]) continue;
-      const org =
-        doc.resolve(doc.first(p, 'partyDetails', 'organization', 'organisation', 'company', 'person')) ?? p;
-      const person = [doc.text(doc.get(org, 'firstName')), doc.text(doc.get(org, 'lastName'))]
-        .filter(Boolean)
-        .join(' ');
-      const name = doc.text(doc.first(org, 'name', 'organizationName')) ?? (person || undefined);
-      const located =
-        doc.resolve(doc.first(org, 'basedAtLocation', 'location')) ??
-        doc.resolve(doc.get(p, 'basedAtLocation'));
-      const address =
-        doc.resolve(doc.first(located, 'address', 'postalAddress')) ??
-        doc.resolve(doc.first(org, 'address', 'postalAddress')) ??
-        doc.resolve(doc.get(p, 'address'));
-      const lines = address
-        ? doc.first(address, 'streetAddressLines', 'street', 'streetAddress', 'addressLines')
-        : undefined;
-      const street =
-        lines === undefined
-          ? undefined
-          : [lines]
-              .flat()
-              .map((l) => doc.text(l))
-              .filter(Boolean)
-              .join(', ');
-      out[role] = {
-        party: {
-          name: name ?? '',
-          address: street || null,
-          city: (address && doc.text(doc.first(address, 'cityName', 'city'))) ?? null,
-          postcode:
-            (address && doc.text(doc.first(address, 'postalCode', 'postCode', 'postcode', 'zipCode'))) ??
-            null,
-          countryCode: (address && doc.code(doc.first(address, 'country', 'countryCode'))) ?? null,
-        },
-        line: doc.lineOf(p),
-        // A missing name or address is reported on the organisation that lacks it.
-        nameLine: doc.lineOf(org, 'name', 'organizationName', 'firstName'),
-        addressLine: address
-          ? doc.lineOf(address, 'streetAddressLines', 'street', 'streetAddress', 'addressLines')
-          : doc.lineOf(org),
-      };
+      out[role] = this.party(p);
     }
+    this.partiesCache.set(o, out);
     return out;
+  }
+
+  /** One Party node, read once however many objects refer to it. */
+  private party(p: JsonObject): PartyEntry {
+    const cached = this.partyCache.get(p);
+    if (cached) return cached;
+    const { doc } = this;
+    const org =
+      doc.resolve(doc.first(p, 'partyDetails', 'organization', 'organisation', 'company', 'person')) ?? p;
+    const person = [doc.text(doc.get(org, 'firstName')), doc.text(doc.get(org, 'lastName'))]
+      .filter(Boolean)
+      .join(' ');
+    const name = doc.text(doc.first(org, 'name', 'organizationName')) ?? (person || undefined);
+    const located =
+      doc.resolve(doc.first(org, 'basedAtLocation', 'location')) ??
+      doc.resolve(doc.get(p, 'basedAtLocation'));
+    const address =
+      doc.resolve(doc.first(located, 'address', 'postalAddress')) ??
+      doc.resolve(doc.first(org, 'address', 'postalAddress')) ??
+      doc.resolve(doc.get(p, 'address'));
+    const lines = address
+      ? doc.first(address, 'streetAddressLines', 'street', 'streetAddress', 'addressLines')
+      : undefined;
+    const street =
+      lines === undefined
+        ? undefined
+        : [lines]
+            .flat()
+            .map((l) => doc.text(l))
+            .filter(Boolean)
+            .join(', ');
+    const party: Party = {
+      name: name ?? '',
+      address: street || null,
+      city: (address && doc.text(doc.first(address, 'cityName', 'city'))) ?? null,
+      postcode:
+        (address && doc.text(doc.first(address, 'postalCode', 'postCode', 'postcode', 'zipCode'))) ?? null,
+      countryCode: (address && doc.code(doc.first(address, 'country', 'countryCode'))) ?? null,
+    };
+    const entry: PartyEntry = {
+      party,
+      line: doc.lineOf(p),
+      // A missing name or address is reported on the organisation that lacks it.
+      nameLine: doc.lineOf(org, 'name', 'organizationName', 'firstName'),
+      addressLine: address
+        ? doc.lineOf(address, 'streetAddressLines', 'street', 'streetAddress', 'addressLines')
+        : doc.lineOf(org),
+      chars:
+        party.name.length +
+        (party.address?.length ?? 0) +
+        (party.city?.length ?? 0) +
+        (party.postcode?.length ?? 0) +
+        (party.countryCode?.length ?? 0),
+    };
+    this.partyCache.set(p, entry);
+    return entry;
   }
 
   private consignmentRecord(
@@ -410,9 +539,7 @@ class OneRecordMapper {
     at('pieces', data.piecesLine);
     const weight = data.weight ? weightOf(data.weight, issues) : { rawWeight: null, weightUnit: null };
     at('weightKg', data.weight?.line);
-    at('description', data.descriptionLine);
-    const badHs = data.hsCodes.find((h) => canonicalHsCode(h.code) === null);
-    at('hsCodes', (badHs ?? data.hsCodes[0])?.line);
+    at('description', data.descriptions[0]?.line);
     for (const who of ['shipper', 'consignee', 'notify'] as const) {
       const p = data.parties[who];
       if (!p) continue;
@@ -422,6 +549,29 @@ class OneRecordMapper {
     }
     at('declaredValue', data.declaredValue?.line);
     const id = anchor['@id'];
+
+    // The text this record would hold, counted before any of it is joined or copied.
+    const chars =
+      data.chars +
+      (data.parties.shipper?.chars ?? 0) +
+      (data.parties.consignee?.chars ?? 0) +
+      (data.parties.notify?.chars ?? 0) +
+      (fields.awb?.length ?? 0) +
+      (fields.hawb?.length ?? 0);
+    let refused: Issue | undefined;
+    if (chars > MAX_RECORD_TEXT)
+      refused = issue(
+        'RECORD_TOO_LARGE',
+        line,
+        `the record holds ${chars.toLocaleString('en')} characters of text (descriptions, HS codes, parties), more than the ${MAX_RECORD_TEXT.toLocaleString('en')} a consignment may store`,
+      );
+    else if (this.spent + chars > this.budget)
+      refused = issue(
+        'TOO_LARGE',
+        line,
+        `this record would bring the text of the document's records past ${this.budget.toLocaleString('en')} characters (${OUTPUT_CHARS_PER_BYTE} per byte of the document, at least ${MIN_OUTPUT_CHARS.toLocaleString('en')}): an object referenced by @id from many records may not multiply the document`,
+      );
+    else this.spent += chars;
 
     const draft: ConsignmentDraft = {
       kind: fields.kind ?? 'master',
@@ -433,22 +583,71 @@ class OneRecordMapper {
       // A Piece document (no Shipment around it) is one piece.
       pieces: pieces ?? (this.doc.types(anchor).includes('piece') ? data.pieces.length || 1 : null),
       ...weight,
-      description: data.description ?? null,
-      hsCodes: data.hsCodes.map((h) => h.code),
-      shipper: data.parties.shipper?.party ?? null,
-      consignee: data.parties.consignee?.party ?? null,
-      notify: data.parties.notify?.party ?? null,
+      description: null,
+      hsCodes: [],
+      shipper: null,
+      consignee: null,
+      notify: null,
       declaredValue: data.declaredValue
         ? { amount: data.declaredValue.amount, currency: data.declaredValue.currency }
         : null,
-      specialHandling: data.specialHandling,
+      specialHandling: [],
       extra: {
         ...(typeof id === 'string' && id.trim() ? { id: id.trim() } : {}),
         type: this.doc.types(anchor)[0] ?? 'unknown',
         ...extra,
       },
     };
+    if (refused) {
+      // Rejected whole: its text is neither joined nor validated (description and parties
+      // are left out, so validation reports only the refusal and the record's other errors).
+      return {
+        draft,
+        line,
+        fieldLines,
+        issues: [refused, ...issues],
+        notCarried: ['description', 'shipper', 'consignee'],
+      };
+    }
+    // The HS line cited is that of the code validation will refuse, if any.
+    const badHs = data.hsCodes.find((h) => canonicalHsCode(h.text) === null);
+    at('hsCodes', (badHs ?? data.hsCodes[0])?.line);
+    draft.description = data.descriptions.length > 0 ? joinTexts(data.descriptions) : null;
+    draft.hsCodes = data.hsCodes.map((h) => h.text);
+    draft.shipper = data.parties.shipper?.party ?? null;
+    draft.consignee = data.parties.consignee?.party ?? null;
+    draft.notify = data.parties.notify?.party ?? null;
+    draft.specialHandling = data.specialHandling;
     return { draft, line, fieldLines, issues };
+  }
+}
+
+/** Every text of a property, each with the property's line. */
+function located(texts: string[], line: number | undefined): Located[] {
+  return texts.map((text) => ({ text, line }));
+}
+
+function joinTexts(items: Located[]): string {
+  if (items.length === 1) return items[0]!.text;
+  return items.map((d) => d.text).join(SEPARATOR);
+}
+
+/** Texts each kept once, at the first line it appears on. */
+class Distinct {
+  private readonly lines = new Map<string, number>();
+
+  add(item: Located): void {
+    const line = item.line ?? Number.MAX_SAFE_INTEGER;
+    const known = this.lines.get(item.text);
+    if (known === undefined || line < known) this.lines.set(item.text, line);
+  }
+
+  /** By line; texts of one line in the order they were met (the sort is stable). */
+  inDocumentOrder(): Located[] {
+    const out: Located[] = [];
+    for (const [text, line] of this.lines)
+      out.push({ text, line: line === Number.MAX_SAFE_INTEGER ? undefined : line });
+    return out.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
   }
 }
 
@@ -460,20 +659,24 @@ function roleOf(code: string | undefined): 'shipper' | 'consignee' | 'notify' | 
   return undefined;
 }
 
-/** Sum of piece weights, in their unit when they agree, else in kilograms. */
+/**
+ * Sum of piece weights, in their unit when they agree, else in kilograms. A weight that is not
+ * a number is never left out of the sum: it is returned, so its record reports it.
+ */
 function sumMeasures(ms: Measure[]): Measure | undefined {
-  const usable = ms.filter((m) => Number.isFinite(m.value));
-  if (usable.length === 0) return ms[0];
-  const units = new Set(usable.map((m) => normaliseUnit(m.unit)));
-  const first = usable[0]!;
+  if (ms.length === 0) return undefined;
+  const bad = ms.find((m) => m.error !== undefined || !Number.isFinite(m.value));
+  if (bad) return bad;
+  const units = new Set(ms.map((m) => normaliseUnit(m.unit)));
+  const first = ms[0]!;
   if (units.size === 1) {
-    const total = usable.reduce((s, m) => s + m.value!, 0);
+    const total = ms.reduce((s, m) => s + m.value, 0);
     return { value: total, raw: String(total), unit: first.unit, line: first.line };
   }
   let kg = 0;
-  for (const m of usable) {
+  for (const m of ms) {
     const u = normaliseUnit(m.unit);
-    kg += m.value! * (u === 'L' ? KG_PER_LB : u === 'G' ? 0.001 : u === 'T' ? 1000 : 1);
+    kg += m.value * (u === 'L' ? KG_PER_LB : u === 'G' ? 0.001 : u === 'T' ? 1000 : 1);
   }
   return { value: kg, raw: String(kg), unit: 'KGM', line: first.line };
 }
@@ -491,6 +694,13 @@ function normaliseUnit(unit: string | undefined): 'K' | 'L' | 'G' | 'T' | undefi
 /** Units as UN/ECE Rec. 20 codes: KGM/LBR for the validator's K/L; grams and tonnes converted here. */
 function weightOf(m: Measure, issues: Issue[]): Pick<ConsignmentDraft, 'rawWeight' | 'weightUnit'> {
   const unit = normaliseUnit(m.unit);
+  if (m.error !== undefined) {
+    // Validation reports a weight it cannot read ("abc", "true", missing) itself; one it would
+    // read but is not a plain decimal ("0x10", "1e3") is reported here. One error either way.
+    if (Number.isFinite(parseDecimal(m.raw)))
+      issues.push(issue('INVALID_WEIGHT', m.line ?? 0, `weight ${m.error}`, { field: 'weightKg' }));
+    return { rawWeight: m.raw, weightUnit: unit === 'K' || unit === 'L' ? unit : null };
+  }
   if (unit === undefined) return { rawWeight: m.raw, weightUnit: null };
   if (unit === 'K' || unit === 'L') return { rawWeight: m.raw, weightUnit: unit };
   if ((unit === 'G' || unit === 'T') && Number.isFinite(m.value))
@@ -514,7 +724,7 @@ export const oneRecordReader: FormatReader = {
   label: 'ONE Record (JSON-LD)',
   detect,
 
-  async *read(chunks: AsyncIterable<Buffer>, options: ReadOptions): AsyncGenerator<ReadItem> {
+  async *read(chunks: AsyncIterable<Buffer>, options: ReadOptions): AsyncGenerator<ReadItem[]> {
     const cap = Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, MAX_ONE_RECORD_BYTES);
     const parts: Buffer[] = [];
     let size = 0;
@@ -535,17 +745,41 @@ export const oneRecordReader: FormatReader = {
     parts.length = 0;
     let parsed: Json;
     try {
-      parsed = parseJson(text, { maxDepth: MAX_JSON_DEPTH, key: localName });
+      parsed = parseJson(text, {
+        maxDepth: MAX_JSON_DEPTH,
+        maxContainers: MAX_JSON_CONTAINERS,
+        key: localName,
+      });
     } catch (error) {
       if (error instanceof JsonSyntaxError)
         throw new DocumentError(issue('PARSE_ERROR', error.line, error.message));
+      if (error instanceof JsonLimitError)
+        throw new DocumentError(
+          issue(
+            'TOO_LARGE',
+            error.line,
+            `a ONE Record document is read whole and may hold at most ${error.limit.toLocaleString('en')} JSON objects and arrays; this one has more (the next begins on line ${error.line})`,
+          ),
+        );
       throw error;
     }
     const doc = new LdDocument(parsed);
-    let records: DraftRecord[];
+    const budget = Math.max(MIN_OUTPUT_CHARS, OUTPUT_CHARS_PER_BYTE * size);
+    const mapper = new OneRecordMapper(doc, budget);
+    let count = 0;
+    let batch: ReadItem[] = [];
     try {
-      records = new OneRecordMapper(doc).records();
+      for (const record of mapper.records()) {
+        count += 1;
+        batch.push({ type: 'record', record });
+        if (batch.length >= BATCH) {
+          const full = batch;
+          batch = [];
+          yield full;
+        }
+      }
     } catch (error) {
+      if (batch.length > 0) yield batch;
       // Hostile shapes must end this document alone, never the run.
       throw new DocumentError(
         issue(
@@ -555,7 +789,8 @@ export const oneRecordReader: FormatReader = {
         ),
       );
     }
-    if (records.length === 0) {
+    if (batch.length > 0) yield batch;
+    if (count === 0) {
       const found = [
         ...new Set(
           doc.nodes.flatMap((n) =>
@@ -573,6 +808,5 @@ export const oneRecordReader: FormatReader = {
         ),
       );
     }
-    for (const record of records) yield { type: 'record', record };
   },
 };
