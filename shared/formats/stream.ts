@@ -49,51 +49,6 @@ export async function* limitBytes(chunks: AsyncIterable<Buffer>, maxBytes: numbe
   }
 }
 
-export interface NumberedLine {
-  /** 1-based line number. */
-  n: number;
-  /** Line text without its terminator (CR LF or LF). */
-  text: string;
-}
-
-/**
- * Splits a byte stream into decoded lines, CRLF or LF, with or without a final newline.
- * Only the current partial line is held in memory; a line longer than `maxLineBytes`
- * ends the document with PARSE_ERROR (hostile input must not exhaust memory).
- */
-export async function* lines(
-  chunks: AsyncIterable<Buffer>,
-  opts: { decode?: (b: Buffer) => string; maxLineBytes?: number } = {},
-): AsyncGenerator<NumberedLine> {
-  const decode = opts.decode ?? ((b: Buffer) => b.toString('utf8'));
-  const maxLine = opts.maxLineBytes ?? 1024 * 1024;
-  let rest: Buffer | null = null;
-  let n = 0;
-  for await (const chunk of chunks) {
-    let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
-    let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, start);
-      if (nl < 0) break;
-      const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-      n += 1;
-      if (end - start > maxLine)
-        throw new DocumentError(issue('PARSE_ERROR', n, `line ${n} is longer than ${maxLine} bytes`));
-      yield { n, text: decode(buf.subarray(start, end)) };
-      start = nl + 1;
-    }
-    rest = start < buf.length ? buf.subarray(start) : null;
-    if (rest && rest.length > maxLine)
-      throw new DocumentError(issue('PARSE_ERROR', n + 1, `line ${n + 1} is longer than ${maxLine} bytes`));
-    buf = Buffer.alloc(0);
-  }
-  if (rest && rest.length > 0) {
-    const end = rest[rest.length - 1] === 13 ? rest.length - 1 : rest.length;
-    n += 1;
-    yield { n, text: decode(rest.subarray(0, end)) };
-  }
-}
-
 /** Strips a UTF-8 byte order mark from the start of a buffer. */
 export function stripBom(head: Buffer): Buffer {
   return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf
