@@ -176,7 +176,9 @@ describe('Cargo-XML: long text is never cut', () => {
       const { consignments, summary } = await run(xml, size);
       expect(consignments.map((c) => c.description)).toEqual(['BOOKS 0', 'BOOKS 2']);
       expect(summary.counts).toEqual({ received: 3, accepted: 2, rejected: 1, duplicate: 0 });
-      expect(summary.errors).toEqual([expect.objectContaining({ code: 'RECORD_TOO_LARGE', line: recordLine })]);
+      expect(summary.errors).toEqual([
+        expect.objectContaining({ code: 'RECORD_TOO_LARGE', line: recordLine }),
+      ]);
       expect(summary.errors[0]!.message).toContain(`line ${lineOf(xml, big.slice(0, 20))}`);
     }
   });
@@ -211,8 +213,16 @@ describe('Cargo-XML: numbers are plain decimals', () => {
 
   it('rejects non-decimal item pieces and weights when they are summed, and grams in hexadecimal', async () => {
     const items = [
-      item('BOOKS', '490199', '\n        <ram:GrossWeightMeasure unitCode="KGM">0x20</ram:GrossWeightMeasure><ram:PieceQuantity>2</ram:PieceQuantity>'),
-      item('PENS', '960810', '\n        <ram:GrossWeightMeasure unitCode="KGM">5</ram:GrossWeightMeasure><ram:PieceQuantity>1e1</ram:PieceQuantity>'),
+      item(
+        'BOOKS',
+        '490199',
+        '\n        <ram:GrossWeightMeasure unitCode="KGM">0x20</ram:GrossWeightMeasure><ram:PieceQuantity>2</ram:PieceQuantity>',
+      ),
+      item(
+        'PENS',
+        '960810',
+        '\n        <ram:GrossWeightMeasure unitCode="KGM">5</ram:GrossWeightMeasure><ram:PieceQuantity>1e1</ram:PieceQuantity>',
+      ),
     ];
     const xml = xfwb({ head: '', items });
     const { summary } = await run(xml);
@@ -318,7 +328,12 @@ describe('Cargo-XML: encodings', () => {
     const badLine = lineOf(text, 'BOOKS 600<');
     for (const size of [64 * 1024, 65_537, 4096, 7]) {
       const { consignments, summary } = await run(doc, size);
-      expect(summary.counts, `chunk ${size}`).toEqual({ received: 600, accepted: 600, rejected: 0, duplicate: 0 });
+      expect(summary.counts, `chunk ${size}`).toEqual({
+        received: 600,
+        accepted: 600,
+        rejected: 0,
+        duplicate: 0,
+      });
       expect(consignments.at(-1)!.description).toBe('BOOKS 599');
       expect(summary.errors).toEqual([expect.objectContaining({ code: 'ENCODING', line: badLine })]);
       expect(summary.errors[0]!.message).toContain('0xE9');
@@ -329,7 +344,11 @@ describe('Cargo-XML: encodings', () => {
     const text = xffm(3);
     const at = text.indexOf('BOOKS 1<') + 'BOOKS 1'.length;
     // E2 82 is the start of a three-byte character, followed by "<" instead of its last byte.
-    const doc = Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xe2, 0x82]), Buffer.from(text.slice(at))]);
+    const doc = Buffer.concat([
+      Buffer.from(text.slice(0, at)),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from(text.slice(at)),
+    ]);
     for (const size of [at + 1, at + 2, 64 * 1024]) {
       const { summary } = await run(doc, size);
       expect(summary.counts.received, `chunk ${size}`).toBe(1);
@@ -355,6 +374,8 @@ describe('Cargo-XML: encodings', () => {
     ]);
     const { summary } = await run(doc, 1001);
     expect(summary.counts.received).toBe(2);
-    expect(summary.errors).toEqual([expect.objectContaining({ code: 'ENCODING', line: lineOf(text, 'BOOKS 2<') })]);
+    expect(summary.errors).toEqual([
+      expect.objectContaining({ code: 'ENCODING', line: lineOf(text, 'BOOKS 2<') }),
+    ]);
   });
 });

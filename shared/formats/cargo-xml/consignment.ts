@@ -472,7 +472,8 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
       if (raw === '') continue;
       const n = decimal(raw);
       if (Number.isFinite(n)) itemCounts.push(n);
-      else issues.push(issue('INVALID_PIECES', l.line, `item pieces ${notDecimal(raw)}`, { field: 'pieces' }));
+      else
+        issues.push(issue('INVALID_PIECES', l.line, `item pieces ${notDecimal(raw)}`, { field: 'pieces' }));
     }
     pieces = itemCounts.length > 0 ? itemCounts.reduce((s, n) => s + n, 0) : null;
     at('pieces', c.itemPieces[0]?.line);
@@ -510,9 +511,14 @@ export function toDraftRecord(c: ConsignmentCollector, ctx: XmlContext): DraftRe
     at('declaredValue', c.declared.line);
     if (!Number.isFinite(amount))
       issues.push(
-        issue('INVALID_VALUE', c.declared.line, `declared customs value ${notDecimal(c.declared.text.trim())}`, {
-          field: 'declaredValue',
-        }),
+        issue(
+          'INVALID_VALUE',
+          c.declared.line,
+          `declared customs value ${notDecimal(c.declared.text.trim())}`,
+          {
+            field: 'declaredValue',
+          },
+        ),
       );
     else declaredValue = { amount, currency: c.declared.attrs.currencyID ?? '' };
   }

@@ -189,9 +189,7 @@ const UTF16_NAMES = /^(?:utf-?16|ucs-?2|unicode)$/i;
 const WIDE_NAMES = /^(?:utf-?16(?:le|be)?|ucs-?2|unicode|utf-?32(?:le|be)?|ucs-?4)$/i;
 
 /** ASCII as a declaration is written: an encoding that does not decode it to itself cannot have written it. */
-const ASCII_PROBE = Buffer.from(
-  Array.from({ length: 95 }, (_, i) => i + 32).concat([9, 10, 13]),
-);
+const ASCII_PROBE = Buffer.from(Array.from({ length: 95 }, (_, i) => i + 32).concat([9, 10, 13]));
 const ASCII_TEXT = ASCII_PROBE.toString('latin1');
 
 /** The encoding the XML declaration names (at the very start of `text`), if any. */

@@ -329,8 +329,7 @@ export const cargoXmlReader: FormatReader = {
       } catch (error) {
         if (!(error instanceof EncodingFault)) throw error;
         feed(error.before);
-        const how =
-          opened!.by === 'default' ? 'it declares no encoding' : `by its ${opened!.by}`;
+        const how = opened!.by === 'default' ? 'it declares no encoding' : `by its ${opened!.by}`;
         fail(
           'ENCODING',
           parser.line,
