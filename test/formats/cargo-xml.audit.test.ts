@@ -3,6 +3,7 @@ import { detectFormat } from '../../shared/formats/registry.js';
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import { loadScreener } from '../../shared/screening/load.js';
 import { MAX_RECORD_TEXT } from '../../shared/validation/validate.js';
+import { lineOf } from '../helpers/text.js';
 
 /**
  * Defects found by an audit of the Cargo-XML reader: text screening must read (a summary hiding
@@ -13,12 +14,6 @@ import { MAX_RECORD_TEXT } from '../../shared/validation/validate.js';
 
 const run = (xml: string | Buffer, chunkSize = 64 * 1024) =>
   processAll(bufferChunks(xml, chunkSize), { fileName: 'audit.xml' });
-
-function lineOf(text: string, needle: string, from = 0): number {
-  const idx = text.indexOf(needle, from);
-  if (idx < 0) throw new Error(`fixture has no ${needle}`);
-  return text.slice(0, idx).split('\n').length;
-}
 
 /** A valid AWB: the serial's last digit is its first seven digits mod 7. */
 function awbOf(i: number): string {

@@ -7,19 +7,13 @@ import { detectFormat } from '../../shared/formats/registry.js';
 import type { DraftRecord } from '../../shared/formats/types.js';
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import { DocumentError } from '../../shared/model/issues.js';
+import { lineOf } from '../helpers/text.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => readFileSync(resolve(here, '../fixtures/cargo-xml', name), 'utf8');
 
 const run = (xml: string | Buffer, chunkSize = 64 * 1024) =>
   processAll(bufferChunks(xml, chunkSize), { fileName: 'test.xml' });
-
-/** 1-based line of the first line containing `needle` (fixtures are the source of truth for lines). */
-function lineOf(text: string, needle: string, from = 0): number {
-  const idx = text.indexOf(needle, from);
-  if (idx < 0) throw new Error(`fixture has no ${needle}`);
-  return text.slice(0, idx).split('\n').length;
-}
 
 async function readRecords(xml: string, chunkSize = 64 * 1024): Promise<DraftRecord[]> {
   const out: DraftRecord[] = [];

@@ -8,6 +8,7 @@ import {
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import type { Consignment } from '../../shared/model/consignment.js';
 import { createScreener } from '../../shared/screening/screen.js';
+import { lineOf } from '../helpers/text.js';
 
 /**
  * Defects found by the audit of the ONE Record reader (inputs /tmp/audit-inputs/or-*.json),
@@ -17,12 +18,6 @@ import { createScreener } from '../../shared/screening/screen.js';
  */
 
 const run = (json: string) => processAll(bufferChunks(json, 64 * 1024), { fileName: 'audit.json' });
-
-function lineOf(text: string, needle: string): number {
-  const idx = text.indexOf(needle);
-  if (idx < 0) throw new Error(`fixture has no ${needle}`);
-  return text.slice(0, idx).split('\n').length;
-}
 
 const party = (role: string, name: string) => ({
   partyRole: role,

@@ -13,17 +13,12 @@ import type { DraftRecord } from '../../shared/formats/types.js';
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import type { Consignment } from '../../shared/model/consignment.js';
 import { DocumentError } from '../../shared/model/issues.js';
+import { lineOf } from '../helpers/text.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => readFileSync(resolve(here, '../fixtures/one-record', name), 'utf8');
 const run = (json: string, chunkSize = 64 * 1024) =>
   processAll(bufferChunks(json, chunkSize), { fileName: 'test.json' });
-
-function lineOf(text: string, needle: string): number {
-  const idx = text.indexOf(needle);
-  if (idx < 0) throw new Error(`fixture has no ${needle}`);
-  return text.slice(0, idx).split('\n').length;
-}
 
 async function records(json: string): Promise<DraftRecord[]> {
   const out: DraftRecord[] = [];

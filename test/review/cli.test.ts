@@ -1,43 +1,26 @@
 import './quiet-env.js';
-import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, depsFromEnv } from '../../functions/review-api/handler.js';
 import { startReviewApi, type ReviewApiServer } from '../../local/review-api-server.js';
 import { writeStackInfo } from '../../local/stack-info.js';
 import { BUCKET, seedDocument, startEmulators, TABLE, type Emulators } from './helpers.js';
+import { runIntake, type Run } from '../helpers/intake-cli.js';
 
 /**
  * The `intake review` commands as a user runs them: bin/intake.js in a child process, against
  * the local review API (real handler, dynalite) found through the stack file.
  */
 
-const BIN = resolve('bin/intake.js');
 let emu: Emulators;
 let server: ReviewApiServer;
 let stackFile: string;
 let ids: string[];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function intake(args: string[], file = stackFile): Promise<Run> {
-  return new Promise((ok) => {
-    execFile(
-      process.execPath,
-      [BIN, 'review', ...args],
-      { env: { ...process.env, INTAKE_STACK_FILE: file }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        ok({ code, stdout, stderr });
-      },
-    );
-  });
+  return runIntake(['review', ...args], file);
 }
 
 const json = (r: Run) => JSON.parse(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

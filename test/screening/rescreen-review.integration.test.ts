@@ -1,9 +1,8 @@
 import '../review/quiet-env.js';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { reviewSeed } from '../../shared/store/review-seed.js';
 import type { StoredConsignment } from '../../shared/store/types.js';
 import { BUCKET, REGION, startEmulators, TABLE, type Emulators } from '../review/helpers.js';
 import { parcel } from './fixtures.js';
+import { runIntake, type Run } from '../helpers/intake-cli.js';
 
 /**
  * `intake rescreen` as an operator runs it (bin/intake.js in a child process) against dynalite
@@ -27,7 +27,6 @@ import { parcel } from './fixtures.js';
  * the review items in DynamoDB along with their consignments.
  */
 
-const BIN = resolve('bin/intake.js');
 const csv = readFileSync('config/watchlists/sample-csl.csv', 'utf8');
 const lines = csv.split('\n');
 // The update lists Rigoberto (sample-0001) and delists Wuhan Tengfei (sample-0003).
@@ -40,12 +39,6 @@ const GUN_PARTS = { hsCodes: ['930591'], description: 'pistol parts' };
 const r1: Identity = { username: 'reviewer1', roles: ['reviewer'] };
 const r2: Identity = { username: 'reviewer2', roles: ['reviewer'] };
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 let emu: Emulators;
 let sqs: SQSClient;
 let queueUrl: string;
@@ -54,17 +47,7 @@ let dir: string;
 let reviews: DynamoReviewStore;
 
 function intake(args: string[]): Promise<Run> {
-  return new Promise((ok) => {
-    execFile(
-      process.execPath,
-      [BIN, 'rescreen', ...args],
-      { env: { ...process.env, INTAKE_STACK_FILE: stackFile }, timeout: 90_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        ok({ code, stdout, stderr });
-      },
-    );
-  });
+  return runIntake(['rescreen', ...args], stackFile, 90_000);
 }
 
 function stored(id: string, over: Partial<Consignment>): StoredConsignment {
