@@ -3,11 +3,14 @@
  * into the engine's general string-to-number conversion, which is large code run three times a
  * parcel. The result is exactly Number()'s: with at most 15 significant digits and 22 decimals,
  * both the digits and the power of ten are exact doubles and one division rounds correctly.
- * Anything else (exponents, hex, Infinity, long digit strings) goes to Number() itself.
+ * Anything else (exponents, long digit strings) goes to Number() itself; hex, octal, binary and
+ * Infinity are not numbers here.
  */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** A character no decimal number holds (an exponent's e aside). */
+const NOT_DECIMAL = /[^\d\s.,+\-eE]/;
 
-/** Number(text), with a decimal comma read as a point; NaN when it is not a number. */
+/** Number(text) of a decimal, with a decimal comma read as a point; NaN when it is not a decimal. */
 export function parseDecimal(text: string): number {
   let i = 0;
   let end = text.length;
@@ -39,8 +42,12 @@ export function parseDecimal(text: string): number {
   return negative ? -value : value;
 }
 
-/** The general case, as before: Number(), then once more with a decimal comma as a point. */
+/**
+ * The general case: Number(), then once more with a decimal comma as a point; but never hex,
+ * octal or binary ("0x10" is not 16 kg) nor Infinity, which Number() would read.
+ */
 function slow(text: string): number {
+  if (NOT_DECIMAL.test(text)) return Number.NaN;
   const n = Number(text);
   if (Number.isNaN(n) && text.includes(',')) return Number(text.trim().replace(',', '.'));
   return n;
