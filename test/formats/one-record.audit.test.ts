@@ -85,6 +85,48 @@ describe('ONE Record: every description and HS code reaches screening (audit 1)'
     expect(result.flags.some((f) => f.category === 'firearms')).toBe(true);
   });
 
+  it('refuses a party given several names: the others would go unscreened', async () => {
+    const json = doc(
+      waybill({
+        involvedParties: [
+          party('SHP', 'SEA HARVEST PTE LTD'),
+          {
+            ...party('CNE', ''),
+            partyDetails: {
+              ...party('CNE', '').partyDetails,
+              name: ['LONDON FISH MARKET LTD', 'HUBEI JINLONG CHEMICAL'],
+            },
+          },
+        ],
+      }),
+    );
+    const { summary } = await run(json);
+    expect(summary.counts).toMatchObject({ received: 1, accepted: 0, rejected: 1 });
+    expect(summary.errors).toEqual([
+      expect.objectContaining({
+        code: 'PARSE_ERROR',
+        field: 'consignee.name',
+        line: lineOf(json, '"LONDON FISH MARKET LTD"') - 1,
+        message: expect.stringMatching(
+          /^the consignee has 2 names \("LONDON FISH MARKET LTD", "HUBEI JINLONG CHEMICAL"\); a party has one$/,
+        ),
+      }),
+    ]);
+    // The same name twice is one name.
+    const twice = doc(
+      waybill({
+        involvedParties: [
+          party('SHP', 'SEA HARVEST PTE LTD'),
+          {
+            ...party('CNE', ''),
+            partyDetails: { ...party('CNE', '').partyDetails, name: ['LONDON FISH', 'LONDON FISH'] },
+          },
+        ],
+      }),
+    );
+    expect((await only(twice)).consignee?.name).toBe('LONDON FISH');
+  });
+
   it('keeps every value of a multi-valued goodsDescription (plain, @value, @list)', async () => {
     const plain = await only(
       doc(waybill({ goodsDescription: ['FROZEN FISH FILLETS', 'GLOCK SWITCH AUTO SEAR'] })),

@@ -1,5 +1,6 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import { DocumentError, issue, type Issue } from '../../model/issues.js';
+import { clip } from '../../model/clip.js';
 import { canonicalHsCode } from '../../reference/hs-codes.js';
 import { MAX_RECORD_TEXT } from '../../validation/validate.js';
 import { parseDecimal } from '../decimal.js';
@@ -57,6 +58,8 @@ type Located = { text: string; line: number | undefined };
 
 interface PartyEntry {
   party: Party;
+  /** Every name the party was given, when it was given more than one (see consignmentRecord). */
+  names?: string[];
   line: number | undefined;
   nameLine: number | undefined;
   addressLine: number | undefined;
@@ -474,7 +477,8 @@ class OneRecordMapper {
     const person = [doc.text(doc.get(org, 'firstName')), doc.text(doc.get(org, 'lastName'))]
       .filter(Boolean)
       .join(' ');
-    const name = doc.text(doc.first(org, 'name', 'organizationName')) ?? (person || undefined);
+    const names = [...new Set(doc.texts(doc.first(org, 'name', 'organizationName')))];
+    const name = names[0] ?? (person || undefined);
     const located =
       doc.resolve(doc.first(org, 'basedAtLocation', 'location')) ??
       doc.resolve(doc.get(p, 'basedAtLocation'));
@@ -503,6 +507,7 @@ class OneRecordMapper {
     };
     const entry: PartyEntry = {
       party,
+      ...(names.length > 1 ? { names } : {}),
       line: doc.lineOf(p),
       // A missing name or address is reported on the organisation that lacks it.
       nameLine: doc.lineOf(org, 'name', 'organizationName', 'firstName'),
@@ -546,6 +551,20 @@ class OneRecordMapper {
       at(who, p.line);
       at(`${who}.name`, p.nameLine);
       at(`${who}.address`, p.addressLine);
+      // A party has one name: kept as the first, the others would go unscreened (a denied party
+      // behind an innocent one).
+      if (p.names)
+        issues.push(
+          issue(
+            'PARSE_ERROR',
+            p.nameLine ?? line,
+            clip(
+              `the ${who} has ${p.names.length} names (${p.names.map((n) => `"${n}"`).join(', ')}); a party has one`,
+              300,
+            ),
+            { field: `${who}.name` },
+          ),
+        );
     }
     at('declaredValue', data.declaredValue?.line);
     const id = anchor['@id'];
