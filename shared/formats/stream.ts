@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
 import { DocumentError, issue } from '../model/issues.js';
 
 /** Default upper bound for one uploaded document (bytes). Configurable per call. */
@@ -65,4 +67,14 @@ export function looksBinary(head: Buffer): boolean {
     if (b < 9 || (b > 13 && b < 32)) control += 1;
   }
   return sample.length > 0 && control / sample.length > 0.05;
+}
+
+/**
+ * Text that is UTF-8 when its bytes are valid UTF-8 (a BOM kept), else Windows-1252, as Windows
+ * programs save it. iconv-lite, not TextDecoder: without full ICU Node's 'windows-1252' decoder
+ * is Latin-1, and reads 0x80–0x9F (€, Š, Ž, Œ, curly quotes, dashes) as control characters.
+ */
+export function decodeUtf8OrWindows1252(bytes: Uint8Array): string {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return isUtf8(b) ? b.toString('utf8') : iconv.decode(b, 'win1252');
 }

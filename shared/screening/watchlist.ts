@@ -5,6 +5,7 @@ import {
   type NameRules,
   type NormalisedName,
 } from './names.js';
+import { decodeUtf8OrWindows1252 } from '../formats/stream.js';
 import { freshMap } from '../validation/memo.js';
 import { TokenPairIndex, withRoom } from './pairs.js';
 import { StringCache } from './string-cache.js';
@@ -121,14 +122,8 @@ function fieldEnd(text: string, i: number): number {
  * its accented names would never match.
  */
 export function decodeWatchlist(bytes: Uint8Array): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
+  return decodeUtf8OrWindows1252(bytes);
 }
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Parses a CSL CSV document. Throws WatchlistFormatError with a clear reason when it is not one. */
 export function parseCslCsv(text: string, origin = 'watchlist'): WatchlistEntry[] {

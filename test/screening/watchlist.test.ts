@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { generateWatchlist, mxPerson, nameVariant, rng } from '../../eval/generate.js';
 import { NameNormaliser } from '../../shared/screening/names.js';
@@ -92,14 +93,12 @@ describe('CSL CSV parsing', () => {
 
 describe('watchlist files', () => {
   it('reads UTF-8, with or without a BOM, and a list saved as Windows-1252', () => {
-    const text = 'name\nQuímica del Pacífico\nBöm Trading\n';
-    const cp1252 = Uint8Array.from([...text].map((ch) => ch.charCodeAt(0))); // í ö are one byte each there
+    // Š, Ž and “ ” are 0x8A, 0x8E, 0x93, 0x94 in Windows-1252, where Latin-1 has control characters.
+    const names = ['Química del Pacífico', 'Böm Trading', 'Šaric “Žuti” Trading'];
+    const text = `name\n${names.map((n) => `"${n}"`).join('\n')}\n`;
     const utf8 = new TextEncoder().encode(text);
-    for (const bytes of [utf8, Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8]), cp1252])
-      expect(parseCslCsv(decodeWatchlist(bytes)).map((e) => e.name)).toEqual([
-        'Química del Pacífico',
-        'Böm Trading',
-      ]);
+    for (const bytes of [utf8, Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8]), iconv.encode(text, 'win1252')])
+      expect(parseCslCsv(decodeWatchlist(bytes)).map((e) => e.name)).toEqual(names);
   });
 });
 

@@ -1,5 +1,4 @@
-import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { decodeUtf8OrWindows1252 } from '../stream.js';
 
 /**
  * The lines of a Cargo-IMP document, CRLF or LF, with or without a final newline, decoded one by
@@ -25,11 +24,6 @@ export interface ImpLine {
 const CR = 13;
 const LF = 10;
 
-/** Decodes one line: UTF-8 if it is valid UTF-8, else Windows-1252. */
-export function decodeLine(bytes: Buffer): string {
-  return isUtf8(bytes) ? bytes.toString('utf8') : iconv.decode(bytes, 'win1252');
-}
-
 export async function* impLines(
   chunks: AsyncIterable<Buffer>,
   opts: { maxLineBytes: number; headBytes?: number },
@@ -54,7 +48,7 @@ export async function* impLines(
   };
   const overlong = (): ImpLine => {
     const bytes = skippedLast === CR ? skipped - 1 : skipped;
-    const line: ImpLine = { n, text: decodeLine(skipHead!), overlong: bytes };
+    const line: ImpLine = { n, text: decodeUtf8OrWindows1252(skipHead!), overlong: bytes };
     skipHead = null;
     skipped = 0;
     return line;
@@ -104,7 +98,7 @@ export async function* impLines(
         yield overlong();
         continue;
       }
-      yield { n, text: decodeLine(bytes.subarray(0, end)) };
+      yield { n, text: decodeUtf8OrWindows1252(bytes.subarray(0, end)) };
     }
   }
   if (skipHead) {
@@ -117,6 +111,6 @@ export async function* impLines(
     if (end > max) {
       startSkipping([bytes], bytes.length);
       yield overlong();
-    } else yield { n, text: decodeLine(bytes.subarray(0, end)) };
+    } else yield { n, text: decodeUtf8OrWindows1252(bytes.subarray(0, end)) };
   }
 }
