@@ -7,8 +7,21 @@
  * Infinity are not numbers here.
  */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/**
+ * A plain decimal as XML Schema's xsd:decimal writes it: an optional sign, digits and at most one
+ * decimal point; no exponent, hex, comma, inner or surrounding space.
+ */
+const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 /** A character no decimal number holds (an exponent's e aside). */
 const NOT_DECIMAL = /[^\d\s.,+\-eE]/;
+
+/**
+ * True when `text` is a plain decimal (see PLAIN_DECIMAL): what formats whose numbers are
+ * xsd:decimal (Cargo-XML, ONE Record) accept, before parseDecimal reads it.
+ */
+export function isPlainDecimal(text: string): boolean {
+  return PLAIN_DECIMAL.test(text);
+}
 
 /** Number(text) of a decimal, with a decimal comma read as a point; NaN when it is not a decimal. */
 export function parseDecimal(text: string): number {

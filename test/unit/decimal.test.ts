@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDecimal } from '../../shared/formats/decimal.js';
+import { isPlainDecimal, parseDecimal } from '../../shared/formats/decimal.js';
 
 /**
  * What the readers did before the fast path: Number(), then a decimal comma read as a point;
@@ -67,4 +67,13 @@ describe('parseDecimal', () => {
   ])('%j is not a number', (text) => {
     expect(parseDecimal(text)).toBeNaN();
   });
+});
+
+describe('isPlainDecimal (xsd:decimal as written)', () => {
+  it.each(['12', '-1.5', '+3', '.5', '1.', '007'])('%j is one', (text) =>
+    expect(isPlainDecimal(text)).toBe(true),
+  );
+  it.each(['', ' 12', '1,5', '1e2', '0x10', 'Infinity', '1.2.3', '.', '-', '1 2'])('%j is not', (text) =>
+    expect(isPlainDecimal(text)).toBe(false),
+  );
 });

@@ -2,7 +2,7 @@ import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import { issue, type Issue, type IssueCode } from '../../model/issues.js';
 import { canonicalHsCode } from '../../reference/hs-codes.js';
 import { MAX_RECORD_TEXT } from '../../validation/validate.js';
-import { parseDecimal } from '../decimal.js';
+import { isPlainDecimal, parseDecimal } from '../decimal.js';
 import type { DraftRecord } from '../types.js';
 
 /** One element's direct text child, with the attributes and line it came from. */
@@ -306,15 +306,13 @@ export interface XmlContext {
 const MESSAGE_NAMES = { waybill: 'XFWB', house: 'XFZB', manifest: 'XFHL', flight: 'XFFM' } as const;
 
 /**
- * Numbers in Cargo-XML are xsd:decimal: an optional sign, digits and at most one decimal point.
- * Exponents ("1e2"), hexadecimal ("0x10"), Infinity, commas and inner spaces are not numbers here
- * (Number() would read several of them), so a record carrying one is rejected, never misread.
+ * The number a (trimmed) value writes, or NaN when it is not a plain decimal: numbers in Cargo-XML
+ * are xsd:decimal, so exponents ("1e2"), hexadecimal ("0x10"), Infinity, commas and inner spaces
+ * are not numbers here (Number() would read several of them), and a record carrying one is
+ * rejected, never misread.
  */
-const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
-
-/** The number a (trimmed) value writes, or NaN when it is not a plain decimal. */
 function decimal(raw: string): number {
-  return PLAIN_DECIMAL.test(raw) ? parseDecimal(raw) : Number.NaN;
+  return isPlainDecimal(raw) ? parseDecimal(raw) : Number.NaN;
 }
 
 function notDecimal(raw: string): string {
@@ -338,7 +336,7 @@ function toInt(leaf: Leaf | undefined, issues: Issue[], field: string): number |
  * is reported here: validation reports the rest itself.
  */
 function checkWeightValue(m: Measure, issues: Issue[], handedOn: boolean): boolean {
-  if (m.value === '' || PLAIN_DECIMAL.test(m.value)) return true;
+  if (m.value === '' || isPlainDecimal(m.value)) return true;
   if (!handedOn || Number.isFinite(parseDecimal(m.value)))
     issues.push(issue('INVALID_WEIGHT', m.line, `weight ${notDecimal(m.value)}`, { field: 'weightKg' }));
   return false;

@@ -3,7 +3,7 @@ import { DocumentError, issue, type Issue } from '../../model/issues.js';
 import { clip } from '../../model/clip.js';
 import { canonicalHsCode } from '../../reference/hs-codes.js';
 import { MAX_RECORD_TEXT } from '../../validation/validate.js';
-import { parseDecimal } from '../decimal.js';
+import { isPlainDecimal, parseDecimal } from '../decimal.js';
 import type { DraftRecord, FormatReader, ReadItem, ReadOptions } from '../types.js';
 import { stripBom } from '../stream.js';
 import { JsonLimitError, JsonSyntaxError, parseJson, type Json, type JsonObject } from './json.js';
@@ -95,10 +95,10 @@ interface PieceInfo {
 }
 
 /**
- * A number as ONE Record may write it: a JSON number or a string of an xsd:decimal (a point, never
- * a comma: "1,500" would be read as 1.5 by one reader and 1500 by another).
+ * A number as ONE Record may write it: a JSON number or a string of an xsd:decimal, spaces around
+ * it aside (a point, never a comma: "1,500" would be read as 1.5 by one reader and 1500 by another).
  */
-const PLAIN_DECIMAL = /^ *[+-]?(?:\d+(?:\.\d*)?|\.\d+) *$/;
+const EDGE_SPACES = /^ +| +$/g;
 
 type Numeric = { value: number; raw: string; error?: undefined } | { error: string; raw: string };
 
@@ -411,7 +411,8 @@ class OneRecordMapper {
     const s = this.doc.scalar(one);
     if (s === undefined) return undefined;
     if (typeof s === 'number') return { value: s, raw: String(s) };
-    if (typeof s === 'string' && PLAIN_DECIMAL.test(s)) return { value: parseDecimal(s), raw: s.trim() };
+    if (typeof s === 'string' && isPlainDecimal(s.replace(EDGE_SPACES, '')))
+      return { value: parseDecimal(s), raw: s.trim() };
     return { error: `${JSON.stringify(s)} is not a number`, raw: String(s) };
   }
 
