@@ -1,21 +1,18 @@
 import type { ConsignmentDraft, Party } from '../../model/consignment.js';
 import { issue, type Issue, type IssueCode } from '../../model/issues.js';
+import { MAX_RECORD_TEXT } from '../../validation/validate.js';
 import type { DraftRecord } from '../types.js';
 
 /**
  * Building blocks shared by the FWB, FHL and FFM parsers: segment tags, the consignment detail
  * (`157-68076960BSLDOH/T1K40MC0.36`), party blocks in both styles, CVD, OCI, SPH and free text
  * cut into fixed-width lines.
+ *
+ * Text one record may hold is bounded by validation's MAX_RECORD_TEXT (the README's
+ * RECORD_TOO_LARGE bound): description text, HS codes and each party's name and address are read
+ * up to it; text past it rejects the record with RECORD_TOO_LARGE at the line that passed it,
+ * never clipped silently (screening reads the whole description and every HS code).
  */
-
-/**
- * Characters of text one record may hold: the README's RECORD_TOO_LARGE bound, the same number
- * as MAX_RECORD_TEXT in shared/validation/validate.ts (a test keeps them equal). Description
- * text, HS codes and each party's name and address are read up to it; text past it rejects the
- * record with RECORD_TOO_LARGE at the line that passed it, never clipped silently (screening
- * reads the whole description and every HS code). Validation would refuse such a record anyway.
- */
-export const RECORD_TEXT_CHARS = 100_000;
 
 /** Caps that keep one message's memory bounded whatever the input. */
 export const LIMITS = {
@@ -239,7 +236,7 @@ export function parseDetail(t: string): { detail: Partial<Detail>; error?: strin
 /**
  * What one record has read of the text screening looks at (description lines, HS codes): a text
  * or code already seen is not taken again (senders repeat lines, and repetition must not push
- * anything out), and the whole stays within RECORD_TEXT_CHARS. Past it nothing more is taken
+ * anything out), and the whole stays within MAX_RECORD_TEXT. Past it nothing more is taken
  * and `overflowLine` says where: the parser rejects the record there (RECORD_TOO_LARGE).
  * Memory: at most the text it admitted, twice.
  */
@@ -248,7 +245,7 @@ export class RecordText {
   private chars = 0;
   overflowLine: number | null = null;
 
-  constructor(private readonly max = RECORD_TEXT_CHARS) {}
+  constructor(private readonly max = MAX_RECORD_TEXT) {}
 
   /** True when a line of description text is new and fits: the caller then adds it. */
   text(n: number, fragment: string): boolean {
@@ -342,7 +339,7 @@ export class PartyBlock {
   private state: string | null = null;
   private coded: string | null = null;
   private readonly lines: Partial<Record<'name' | 'address' | 'countryCode', number>> = {};
-  /** The line where the name or address passed RECORD_TEXT_CHARS (the record is rejected). */
+  /** The line where the name or address passed MAX_RECORD_TEXT (the record is rejected). */
   overflowLine: number | null = null;
 
   constructor(
@@ -447,12 +444,12 @@ export class PartyBlock {
     }
   }
 
-  /** Name and address lines joined with a space; past RECORD_TEXT_CHARS nothing more is taken. */
+  /** Name and address lines joined with a space; past MAX_RECORD_TEXT nothing more is taken. */
   private join(n: number, a: string, b: string): string {
     const t = b.trim();
     if (!t || this.overflowLine !== null) return a;
     const joined = a ? `${a} ${t}` : t;
-    if (joined.length <= RECORD_TEXT_CHARS) return joined;
+    if (joined.length <= MAX_RECORD_TEXT) return joined;
     this.overflowLine = n;
     return a;
   }
@@ -464,7 +461,7 @@ export class PartyBlock {
     return issue(
       'RECORD_TOO_LARGE',
       n,
-      `line ${n}: the ${this.role}'s name or address passes ${RECORD_TEXT_CHARS.toLocaleString('en')} characters; the record is rejected rather than screened in part`,
+      `line ${n}: the ${this.role}'s name or address passes ${MAX_RECORD_TEXT.toLocaleString('en')} characters; the record is rejected rather than screened in part`,
       { field: this.role },
     );
   }
