@@ -51,11 +51,14 @@ export async function* limitBytes(chunks: AsyncIterable<Buffer>, maxBytes: numbe
   }
 }
 
+/** True when the bytes start with a UTF-8 byte order mark. */
+export function hasUtf8Bom(head: Uint8Array): boolean {
+  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+}
+
 /** Strips a UTF-8 byte order mark from the start of a buffer. */
 export function stripBom(head: Buffer): Buffer {
-  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf
-    ? head.subarray(3)
-    : head;
+  return hasUtf8Bom(head) ? head.subarray(3) : head;
 }
 
 /** True when the bytes look binary (NUL bytes or many control characters): no text format applies. */

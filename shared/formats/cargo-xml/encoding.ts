@@ -1,4 +1,5 @@
 import iconv from 'iconv-lite';
+import { hasUtf8Bom } from '../stream.js';
 import { DocumentError, issue } from '../../model/issues.js';
 
 /**
@@ -25,10 +26,6 @@ export function utf16Layout(head: Uint8Array): { encoding: Utf16; bom: boolean }
   if (b0 === 0x3c && b1 === 0 && b2 === 0x3f && b3 === 0) return { encoding: 'utf-16le', bom: false };
   if (b0 === 0 && b1 === 0x3c && b2 === 0 && b3 === 0x3f) return { encoding: 'utf-16be', bom: false };
   return undefined;
-}
-
-function hasUtf8Bom(head: Uint8Array): boolean {
-  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
 }
 
 /** The document's head as text, for detection: UTF-16 decoded, else bytes as Latin-1 (no BOM). */
@@ -219,9 +216,7 @@ export function openDecoder(first: Buffer): OpenedDecoder {
       refuse(
         `the document is ${name} without a byte order mark, which XML does not allow (XML 1.0 §4.3.3); send it in UTF-8, or in UTF-16 starting with the byte order mark`,
       );
-    const declared = declaredEncoding(
-      new TextDecoder(u16.encoding).decode(first.subarray(0, Math.min(first.length, 1024) & ~1)),
-    );
+    const declared = declaredEncoding(headText(first.subarray(0, 1024)));
     const fits =
       declared === undefined ||
       UTF16_NAMES.test(declared) ||
@@ -233,7 +228,7 @@ export function openDecoder(first: Buffer): OpenedDecoder {
     return { decoder: new Utf16Decoder(u16.encoding), skip: 2, name, by: 'byte order mark' };
   }
   const bom = hasUtf8Bom(first);
-  const declared = declaredEncoding(first.subarray(bom ? 3 : 0, 515).toString('latin1'));
+  const declared = declaredEncoding(headText(first.subarray(0, 515)));
   if (bom) {
     if (declared !== undefined && !UTF8_NAMES.test(declared))
       refuse(
