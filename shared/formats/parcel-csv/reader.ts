@@ -80,11 +80,10 @@ export const parcelCsvReader: FormatReader = {
     let out: ReadItem[] = [];
     /**
      * Feeds every complete line of `text` to the parser, yielding full batches; returns the
-     * unfinished rest. `checked`: the text may hold a NUL byte or a line over the limit, and goes
-     * through feedChecked instead: one test per chunk here, none per line.
+     * unfinished rest. `checked`: the text may hold a NUL byte or a line over the limit (one test
+     * per chunk decides), and only then is each line looked at for them.
      */
     function* feed(text: string, checked: boolean): Generator<ReadItem[], string> {
-      if (checked) return yield* feedChecked(text);
       // One quote search per chunk, not one per line: most chunks hold no quote at all, and
       // their lines skip the quote-aware split. Likewise for white space that validation would
       // fold. Lines are cut by indexOf (see splitPlain).
@@ -92,31 +91,18 @@ export const parcelCsvReader: FormatReader = {
       const mayUnfold = mayHoldUnfoldedSpace(text, parser.delimiter);
       let from = 0;
       for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', from)) {
-        const end = at > from && text.charCodeAt(at - 1) === 13 ? at - 1 : at;
         n += 1;
-        parser.line(text.slice(from, end), n, out, mayQuote, mayUnfold);
-        from = at + 1;
-        if (out.length >= BATCH) {
-          yield out;
-          out = [];
-        }
-      }
-      return text.slice(from);
-    }
-    /** feed, for the rare chunk that may hold a NUL byte or a line over the limit: line by line. */
-    function* feedChecked(text: string): Generator<ReadItem[], string> {
-      const mayQuote = text.includes('"');
-      const mayUnfold = mayHoldUnfoldedSpace(text, parser.delimiter);
-      let from = 0;
-      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', from)) {
-        n += 1;
-        if (at - from > MAX_RECORD_CHARS / 3 && byteLength(text.slice(from, at)) > MAX_RECORD_CHARS)
+        if (
+          checked &&
+          at - from > MAX_RECORD_CHARS / 3 &&
+          byteLength(text.slice(from, at)) > MAX_RECORD_CHARS
+        )
           parser.overLong(text.slice(from, from + OVER_LONG_PREFIX), n, out);
         else {
           const end = at > from && text.charCodeAt(at - 1) === 13 ? at - 1 : at;
           const line = text.slice(from, end);
           parser.line(line, n, out, mayQuote, mayUnfold);
-          if (line.includes('\0')) parser.nul(n);
+          if (checked && line.includes('\0')) parser.nul(n);
         }
         from = at + 1;
         if (out.length >= BATCH) {
