@@ -117,7 +117,7 @@ export const parcelCsvReader: FormatReader = {
     /**
      * The line after the last one read is over the limit: rejects it, given its first characters.
      * In UTF-8, 3 bytes a character at most: OVER_LONG_PREFIX characters are in the first
-     * 3 × OVER_LONG_PREFIX + 3 bytes, whatever the chunks were (see feedChecked).
+     * 3 × OVER_LONG_PREFIX + 3 bytes, whatever the chunks were (see feed).
      */
     function overLong(start: Buffer[] | string): void {
       let prefix: string;
@@ -129,6 +129,14 @@ export const parcelCsvReader: FormatReader = {
       }
       n += 1;
       parser.overLong(prefix.slice(0, OVER_LONG_PREFIX), n, out);
+    }
+    /** The unfinished line passed the limit: rejects it, and drops the rest of it unread. */
+    function skipUnfinished(start: Buffer[] | string): void {
+      overLong(start);
+      skipping = true;
+      carryBytes = [];
+      carrySize = 0;
+      carry = '';
     }
     for await (const chunk of stream) {
       // A NUL byte is searched once per chunk in the bytes (memchr; in a decoded string of wider
@@ -148,12 +156,7 @@ export const parcelCsvReader: FormatReader = {
             carryBytes.push(chunk);
             carrySize += chunk.length;
             carryNul ||= nul;
-            if (carrySize > MAX_RECORD_CHARS) {
-              overLong(carryBytes);
-              skipping = true;
-              carryBytes = [];
-              carrySize = 0;
-            }
+            if (carrySize > MAX_RECORD_CHARS) skipUnfinished(carryBytes);
             continue;
           }
           if (carrySize + nl > MAX_RECORD_CHARS) overLong([...carryBytes, chunk.subarray(0, nl)]);
@@ -173,12 +176,7 @@ export const parcelCsvReader: FormatReader = {
           carryBytes = [chunk.subarray(rest)];
           carrySize = chunk.length - rest;
           carryNul = nul;
-          if (carrySize > MAX_RECORD_CHARS) {
-            overLong(carryBytes);
-            skipping = true;
-            carryBytes = [];
-            carrySize = 0;
-          }
+          if (carrySize > MAX_RECORD_CHARS) skipUnfinished(carryBytes);
         }
       } else {
         let text = decoder.write(chunk);
@@ -191,21 +189,13 @@ export const parcelCsvReader: FormatReader = {
           // Still the same line: no search of the whole line again at each chunk.
           carry += text;
           carryNul ||= nul;
-          if (carry.length > MAX_RECORD_CHARS) {
-            overLong(carry);
-            skipping = true;
-            carry = '';
-          }
+          if (carry.length > MAX_RECORD_CHARS) skipUnfinished(carry);
           continue;
         }
         text = carry + text;
         carry = yield* feed(text, nul || carryNul || text.length > MAX_RECORD_CHARS);
         carryNul = nul;
-        if (carry.length > MAX_RECORD_CHARS) {
-          overLong(carry);
-          skipping = true;
-          carry = '';
-        }
+        if (carry.length > MAX_RECORD_CHARS) skipUnfinished(carry);
       }
       if (out.length >= BATCH) {
         yield out;
