@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
@@ -6,6 +6,7 @@ import { s3Client } from '../../shared/aws/clients.js';
 import { newDocumentId, objectKey } from '../../shared/intake/object-key.js';
 import { useLocalStack } from '../stack.js';
 import { waitForDocument, printStatus } from './status.js';
+import { mustBeFile } from './validate.js';
 
 export function registerUpload(program: Command): void {
   program
@@ -16,8 +17,7 @@ export function registerUpload(program: Command): void {
     .option('--json', 'print { documentId, carrierId, bucket, key } as JSON')
     .option('--wait [seconds]', 'wait until the document is processed and print its status')
     .action(async (file: string, opts: { carrier: string; json?: boolean; wait?: string | boolean }) => {
-      const info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) throw new Error(`cannot read ${file}: no such file`);
+      await mustBeFile(file);
       const stack = await useLocalStack();
       const documentId = newDocumentId();
       const key = objectKey(opts.carrier, documentId, basename(file));
