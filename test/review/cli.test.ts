@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler, depsFromEnv } from '../../functions/review-api/handler.js';
 import { startReviewApi, type ReviewApiServer } from '../../local/review-api-server.js';
-import { writeStackInfo } from '../../local/stack-info.js';
-import { BUCKET, seedDocument, startEmulators, TABLE, type Emulators } from './helpers.js';
+import { seedDocument, startEmulators, writeEmulatorStack, type Emulators } from './helpers.js';
 import { runIntake, type Run } from '../helpers/intake-cli.js';
 
 /**
@@ -25,26 +24,6 @@ function intake(args: string[], file = stackFile): Promise<Run> {
 
 const json = (r: Run) => JSON.parse(r.stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function writeStack(file: string, apiUrl: string): Promise<void> {
-  await writeStackInfo(
-    {
-      region: 'us-east-1',
-      s3Endpoint: emu.s3,
-      sqsEndpoint: emu.s3,
-      dynamodbEndpoint: emu.dynamodb,
-      rawBucket: BUCKET,
-      tableName: TABLE,
-      intakeQueueUrl: `${emu.s3}/000000000000/intake`,
-      reviewQueueUrl: `${emu.s3}/000000000000/review`,
-      apiUrl,
-      webUrl: apiUrl,
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-    },
-    file,
-  );
-}
-
 beforeAll(async () => {
   emu = await startEmulators();
   ({ ids } = await seedDocument(emu, 'doc-cli', [
@@ -55,7 +34,7 @@ beforeAll(async () => {
   server = await startReviewApi({ handler: createHandler(depsFromEnv()) });
   const dir = await mkdtemp(join(tmpdir(), 'review-cli-'));
   stackFile = join(dir, 'stack.json');
-  await writeStack(stackFile, server.url);
+  await writeEmulatorStack(stackFile, emu, { apiUrl: server.url, webUrl: server.url });
 });
 
 afterAll(async () => {
@@ -202,7 +181,7 @@ describe('intake review', { timeout: 120_000 }, () => {
     expect(none.stderr).toContain('npm start');
     const dir = await mkdtemp(join(tmpdir(), 'review-cli-down-'));
     const down = join(dir, 'stack.json');
-    await writeStack(down, 'http://127.0.0.1:9'); // discard port: nothing listens
+    await writeEmulatorStack(down, emu, { apiUrl: 'http://127.0.0.1:9', webUrl: 'http://127.0.0.1:9' }); // discard port: nothing listens
     const r = await intake(['claim', '--as', 'reviewer1'], down);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot reach the review API');

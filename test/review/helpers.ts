@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startDynalite, startFauxqs } from '../../local/emulators.js';
+import { writeStackInfo, type StackInfo } from '../../local/stack-info.js';
 import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
 import type { Consignment } from '../../shared/model/consignment.js';
 import type { Flag } from '../../shared/screening/types.js';
@@ -102,6 +103,30 @@ const party = (name: string) => ({
   postcode: 'E1',
   countryCode: 'GB',
 });
+
+/** Writes the stack file the CLI reads (INTAKE_STACK_FILE) for these emulators; `over` adds or replaces fields. */
+export async function writeEmulatorStack(
+  file: string,
+  emu: Emulators,
+  over: Partial<StackInfo> = {},
+): Promise<void> {
+  await writeStackInfo(
+    {
+      region: REGION,
+      s3Endpoint: emu.s3,
+      sqsEndpoint: emu.s3,
+      dynamodbEndpoint: emu.dynamodb,
+      rawBucket: BUCKET,
+      tableName: TABLE,
+      intakeQueueUrl: `${emu.s3}/000000000000/intake`,
+      reviewQueueUrl: `${emu.s3}/000000000000/review`,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      ...over,
+    },
+    file,
+  );
+}
 
 export interface SeedParcel {
   parcelId: string;

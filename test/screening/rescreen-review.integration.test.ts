@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeStackInfo } from '../../local/stack-info.js';
 import { DynamoEventStore, DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
 import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
 import type { Consignment } from '../../shared/model/consignment.js';
@@ -17,7 +16,7 @@ import { parseCslCsv } from '../../shared/screening/watchlist.js';
 import { keys } from '../../shared/store/keys.js';
 import { reviewSeed } from '../../shared/store/review-seed.js';
 import type { StoredConsignment } from '../../shared/store/types.js';
-import { BUCKET, REGION, startEmulators, TABLE, type Emulators } from '../review/helpers.js';
+import { REGION, startEmulators, TABLE, writeEmulatorStack, type Emulators } from '../review/helpers.js';
 import { parcel } from './fixtures.js';
 import { runIntake, type Run } from '../helpers/intake-cli.js';
 
@@ -82,21 +81,7 @@ beforeAll(async () => {
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'rescreen-review' }))).QueueUrl!;
   dir = await mkdtemp(join(tmpdir(), 'rescreen-cli-'));
   stackFile = join(dir, 'stack.json');
-  await writeStackInfo(
-    {
-      region: REGION,
-      s3Endpoint: emu.s3,
-      sqsEndpoint: emu.s3,
-      dynamodbEndpoint: emu.dynamodb,
-      rawBucket: BUCKET,
-      tableName: TABLE,
-      intakeQueueUrl: `${emu.s3}/000000000000/intake`,
-      reviewQueueUrl: queueUrl,
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-    },
-    stackFile,
-  );
+  await writeEmulatorStack(stackFile, emu, { reviewQueueUrl: queueUrl });
 
   // As ingest left them, screened with the list before the update.
   const intakeStore = new DynamoIntakeStore(emu.db, TABLE);
