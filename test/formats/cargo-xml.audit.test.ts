@@ -4,6 +4,7 @@ import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import { loadScreener } from '../../shared/screening/load.js';
 import { MAX_RECORD_TEXT } from '../../shared/validation/validate.js';
 import { lineOf } from '../helpers/text.js';
+import { PARTIES as SHIPPER_CONSIGNEE } from '../fixtures/cargo-xml/parties.js';
 
 /**
  * Defects found by an audit of the Cargo-XML reader: text screening must read (a summary hiding
@@ -21,14 +22,7 @@ function awbOf(i: number): string {
   return `057-${seven}${seven % 7}`;
 }
 
-const PARTIES = `    <ram:ConsignorParty>
-      <ram:Name>SHIPPER CO</ram:Name>
-      <ram:PostalStructuredAddress><ram:StreetName>1 MAIN ST</ram:StreetName><ram:CityName>PARIS</ram:CityName><ram:CountryID>FR</ram:CountryID></ram:PostalStructuredAddress>
-    </ram:ConsignorParty>
-    <ram:ConsigneeParty>
-      <ram:Name>CONSIGNEE CO</ram:Name>
-      <ram:PostalStructuredAddress><ram:StreetName>2 HIGH ST</ram:StreetName><ram:CityName>NEW YORK</ram:CityName><ram:CountryID>US</ram:CountryID></ram:PostalStructuredAddress>
-    </ram:ConsigneeParty>
+const PARTIES = `${SHIPPER_CONSIGNEE}
     <ram:OriginLocation><ram:ID>CDG</ram:ID></ram:OriginLocation>
     <ram:FinalDestinationLocation><ram:ID>JFK</ram:ID></ram:FinalDestinationLocation>`;
 

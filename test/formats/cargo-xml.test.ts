@@ -8,6 +8,7 @@ import type { DraftRecord } from '../../shared/formats/types.js';
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import { DocumentError } from '../../shared/model/issues.js';
 import { lineOf } from '../helpers/text.js';
+import { PARTIES } from '../fixtures/cargo-xml/parties.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => readFileSync(resolve(here, '../fixtures/cargo-xml', name), 'utf8');
@@ -44,15 +45,6 @@ ${body}
 </rsm:Waybill>
 `;
 }
-
-const PARTIES = `    <ram:ConsignorParty>
-      <ram:Name>SHIPPER CO</ram:Name>
-      <ram:PostalStructuredAddress><ram:StreetName>1 MAIN ST</ram:StreetName><ram:CityName>PARIS</ram:CityName><ram:CountryID>FR</ram:CountryID></ram:PostalStructuredAddress>
-    </ram:ConsignorParty>
-    <ram:ConsigneeParty>
-      <ram:Name>CONSIGNEE CO</ram:Name>
-      <ram:PostalStructuredAddress><ram:StreetName>2 HIGH ST</ram:StreetName><ram:CityName>NEW YORK</ram:CityName><ram:CountryID>US</ram:CountryID></ram:PostalStructuredAddress>
-    </ram:ConsigneeParty>`;
 
 const BASIC = `    <ram:IncludedTareGrossWeightMeasure unitCode="KGM">100</ram:IncludedTareGrossWeightMeasure>
     <ram:TotalPieceQuantity>3</ram:TotalPieceQuantity>
