@@ -1174,7 +1174,63 @@ export function generateEvalSet(
       consignee: { ...c.consignee!, name: nameVariant(listed, r).name },
     });
   }
+  // Disguised text (shared/screening/latin.ts): look-alike letters from other scripts, invisible
+  // characters, decomposed accents. Drawn last, so that the rest of the set stays as it was.
+  for (const [scenario, expected, description, hs] of DISGUISED)
+    add(scenario, expected, withGoods(disguise(description, r), hs, [0.5, 3], [10, 60])(r));
+  for (let k = 0; k < 10; k++) {
+    const listed = pick(r, watchlist);
+    const c = cleanParcel(r);
+    add('denied-party/consignee/disguised', ['denied-party'], {
+      ...c,
+      consignee: { ...c.consignee!, name: disguise(nameVariant(listed, r).name, r) },
+    });
+  }
   return { consignments: out, watchlist };
+}
+
+const DISGUISED: [string, FlagCategory[], string, string[]][] = [
+  ['firearms/disguised', ['firearms'], 'Ammunition 9mm, 50 rounds', []],
+  ['firearms/disguised-es', ['firearms'], 'Silenciador para rifle', []],
+  ['precursors/disguised', ['precursors'], 'N-phenylpiperidin-4-amine 5kg', []],
+  ['narcotics/disguised', ['narcotics'], 'Fentanyl citrate powder', []],
+  ['fuel/disguised-es', ['fuel'], 'Aditivo para gasolina', []],
+];
+
+/** Latin letters → look-alikes from Cyrillic (а е о р с х у і) and Greek (Α Β Ε Κ Μ Ο Τ). */
+const LOOK_ALIKES: Record<string, string> = {
+  a: 'а',
+  e: 'е',
+  o: 'о',
+  p: 'р',
+  c: 'с',
+  x: 'х',
+  y: 'у',
+  i: 'і',
+  A: 'Α',
+  B: 'Β',
+  E: 'Ε',
+  K: 'Κ',
+  M: 'Μ',
+  O: 'Ο',
+  T: 'Τ',
+};
+
+/**
+ * The text as an evader writes it, reading the same to a person: some letters swapped for
+ * look-alikes (at least one), and either a zero-width space inside a word or accents decomposed.
+ */
+function disguise(text: string, r: Rng): string {
+  const letters = [...text];
+  const swappable = letters.flatMap((ch, i) => (LOOK_ALIKES[ch] ? [i] : []));
+  const first = pick(r, swappable);
+  const out = letters.map((ch, i) => (i === first || (LOOK_ALIKES[ch] && r() < 0.3) ? LOOK_ALIKES[ch]! : ch));
+  if (r() < 0.5) return out.join('').normalize('NFD');
+  const words = out.join('').split(' ');
+  const w = Math.floor(r() * words.length);
+  const cut = Math.max(1, Math.floor(words[w]!.length / 2));
+  words[w] = `${words[w]!.slice(0, cut)}\u200B${words[w]!.slice(cut)}`;
+  return words.join(' ');
 }
 
 const PARCEL_CSV_HEADER =

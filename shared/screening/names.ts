@@ -1,4 +1,4 @@
-import { foldsToSeparator, foldText } from './text.js';
+import { foldsToSeparator, foldText, latinText, needsLatin } from './text.js';
 import { FNV1A_EMPTY, fnv1aStep, StringCache } from './string-cache.js';
 
 /**
@@ -75,7 +75,10 @@ export class NameNormaliser {
         c = text.charCodeAt(++i);
       } while (i < text.length && !foldsToSeparator(c));
       const id = this.words.get(text, start, i, h);
-      WORDS[n++] = id >= 0 ? this.wordInfo[id]! : this.word(text, start, i, h);
+      const word = id >= 0 ? this.wordInfo[id]! : this.word(text, start, i, h);
+      // A word with Cyrillic, Greek or hidden characters: the whole name is read as Latin.
+      if (word === undefined) return this.normalise(latinText(name).text);
+      WORDS[n++] = word;
     }
     const tokens: string[] = [];
     const weights: number[] = [];
@@ -110,9 +113,14 @@ export class NameNormaliser {
     return new Normalised(tokens, weights);
   }
 
-  /** Folds and classifies the word text[start, end) (no separator inside; FNV-1a hash `h`), and caches it. */
-  private word(text: string, start: number, end: number, h: number): Word {
-    const token = foldText(text.slice(start, end));
+  /**
+   * Folds and classifies the word text[start, end) (no separator inside; FNV-1a hash `h`), and
+   * caches it; undefined when the word must be read with the others (see latinText).
+   */
+  private word(text: string, start: number, end: number, h: number): Word | undefined {
+    const slice = text.slice(start, end);
+    if (needsLatin(slice)) return undefined;
+    const token = foldText(slice);
     const weak = this.weak.has(token);
     const info: Word = {
       token,

@@ -7,7 +7,7 @@ import { dropContained } from './contained.js';
 import { findCasNumbers } from './cas.js';
 import { NameNormaliser } from './names.js';
 import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
-import { foldText, TermMatcher } from './text.js';
+import { foldText, latinText, needsLatin, TermMatcher } from './text.js';
 import type { Flag, FlagCategory, ScreeningResult } from './types.js';
 import { parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
 
@@ -113,6 +113,9 @@ function oneRepeatedChar(d: string): boolean {
 }
 const MAX_FLAGS_PER_RULE = 3;
 
+/** The description as the stop-word check reads it: "gіft" with a Cyrillic "і" is a gift. */
+const latin = (d: string) => (needsLatin(d) ? latinText(d).text : d);
+
 export function createScreener(options: ScreenerOptions = {}): Screener {
   const rules = options.rules ?? defaultRuleSet();
   const version = versionOf(rules);
@@ -163,7 +166,9 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const mayBeVague = (d: string, vagueWord: boolean) =>
     vagueWord || d.length <= 6 || !hasLetter(d) || oneRepeatedChar(d);
   const isVague = (d: string, vagueWord: boolean) =>
-    d.length <= 80 && mayBeVague(d, vagueWord) && (isVagueDescription(d) || extraVague.has(foldText(d)));
+    d.length <= 80 &&
+    mayBeVague(d, vagueWord) &&
+    (isVagueDescription(latin(d)) || extraVague.has(foldText(d)));
 
   const score = (flags: readonly Flag[]) => {
     if (flags.length === 0) return { riskScore: 0, review: threshold <= 0 };

@@ -12,11 +12,19 @@
  * automaton needs one table read per character.
  */
 
+import { latinise, needsLatinising } from './latin.js';
+
 const ALPHABET = 36;
 /** Folded symbol for each UTF-16 code unit below 0x250: 1..36 for a–z/0–9, 0 for a separator. */
 const FOLD = new Uint8Array(0x250);
 /** Characters that fold to two symbols (ß → ss, æ → ae …): FOLD holds EXPANDS for them. */
 const EXPANDS = 255;
+/**
+ * Characters that are read only with their word (latin.ts: Cyrillic, Greek, combining accents,
+ * invisible format characters, surrogates): a text holding one is latinised first. Tested with
+ * EXPANDS as one `>=` in the loops, so texts without them pay nothing.
+ */
+const LATINISE = 253;
 const EXPAND = new Map<number, [number, number]>();
 
 function sym(ch: string): number {
@@ -37,7 +45,7 @@ function foldOf(c: number): number {
   }
   return 0;
 }
-for (let c = 0; c < 0x250; c++) FOLD[c] = foldOf(c);
+for (let c = 0; c < 0x250; c++) FOLD[c] = needsLatinising(c) ? LATINISE : foldOf(c);
 
 /**
  * Folded symbols of the code units from 0x250 on, found when first met: 0 not yet, WIDE_NONE a
@@ -48,6 +56,7 @@ for (let c = 0; c < 0x250; c++) FOLD[c] = foldOf(c);
  */
 const WIDE = new Uint8Array(0x10000);
 const WIDE_NONE = 254;
+for (let c = 0x250; c < 0x10000; c++) if (needsLatinising(c)) WIDE[c] = LATINISE;
 
 /** FOLD for a code unit from 0x250 on. */
 function foldWide(c: number): number {
@@ -67,11 +76,24 @@ for (const [ch, pair] of [
   ['Đ', 'd'],
   ['ł', 'l'],
   ['Ł', 'l'],
+  // Latin letters without a decomposition that read as plain ones: dotless i, small capitals
+  // ("ᴀᴍᴍᴜɴɪᴛɪᴏɴ"), script g, Latin alpha and iota.
+  ['ı', 'i'],
+  ['ƒ', 'f'],
+  ['ĸ', 'k'],
+  ['ɑ', 'a'],
+  ['ɡ', 'g'],
+  ['ɩ', 'i'],
+  ...[...'ᴀᴄᴅᴇᴊᴋᴍᴏᴘᴛᴜᴠᴡᴢ'].map((ch, k) => [ch, 'acdejkmoptuvwz'[k]!] as const),
+  ...[...'ʙɢʜɪʟɴʀʏ'].map((ch, k) => [ch, 'bghilnry'[k]!] as const),
+  ['ꜱ', 's'],
 ] as const) {
-  if (pair.length === 1) FOLD[ch.charCodeAt(0)] = sym(pair);
+  const c = ch.charCodeAt(0);
+  if (c >= 0x250) WIDE[c] = sym(pair);
+  else if (pair.length === 1) FOLD[c] = sym(pair);
   else {
-    FOLD[ch.charCodeAt(0)] = EXPANDS;
-    EXPAND.set(ch.charCodeAt(0), [sym(pair[0]!), sym(pair[1]!)]);
+    FOLD[c] = EXPANDS;
+    EXPAND.set(c, [sym(pair[0]!), sym(pair[1]!)]);
   }
 }
 
@@ -84,6 +106,19 @@ let FOLDED = new Uint16Array(256);
 /** True when the UTF-16 code unit folds to a word separator (space, punctuation, symbols …). */
 export function foldsToSeparator(c: number): boolean {
   return (c < 0x250 ? FOLD[c]! : foldWide(c)) === 0;
+}
+
+/** True when the text holds a character read only with its word (see LATINISE). */
+export function needsLatin(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (needsLatinising(text.charCodeAt(i))) return true;
+  return false;
+}
+
+const isWordChar = (c: number) => !foldsToSeparator(c);
+
+/** The text with Cyrillic, Greek and hidden characters read as Latin (latin.ts), and where each unit came from. */
+export function latinText(text: string): ReturnType<typeof latinise> {
+  return latinise(text, isWordChar);
 }
 
 /** Folds text to lower-case ASCII words separated by single spaces ("Munición, 9-MM" → "municion 9 mm"). */
@@ -101,6 +136,7 @@ export function foldText(text: string): string {
       pendingSpace = n > 0;
       continue;
     }
+    if (f === LATINISE) return foldText(latinText(text).text);
     if (pendingSpace) out[n++] = 32;
     pendingSpace = false;
     if (f === EXPANDS) {
@@ -256,7 +292,10 @@ export class TermMatcher<T> {
         continue;
       }
       let second = 0;
-      if (sy === EXPANDS) [sy, second] = EXPAND.get(c)!;
+      if (sy >= LATINISE) {
+        if (sy === LATINISE) return this.scanLatinised(text);
+        [sy, second] = EXPAND.get(c)!;
+      }
       for (;;) {
         const digit = sy > 26;
         // bit 0: a separator precedes this symbol; bit 1: a word starts here.
@@ -296,6 +335,12 @@ export class TermMatcher<T> {
       hits.push({ data: term.data, term: term.term, start: origStart[start]!, end: origStart[end - 1]! + 1 });
     }
     return hits;
+  }
+
+  /** scan() of a text holding characters read only with their word, positions in the text as given. */
+  private scanLatinised(text: string): readonly TermHit<T>[] {
+    const { text: latin, from, to } = latinText(text);
+    return this.scan(latin).map((h) => ({ ...h, start: from[h.start]!, end: to[h.end - 1]! }));
   }
 }
 

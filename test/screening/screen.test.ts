@@ -143,6 +143,20 @@ describe('firearms', () => {
     }
   });
 
+  it('look-alike letters and hidden characters do not hide a term, and the evidence is the text as written', () => {
+    for (const [text, rule, evidence] of [
+      ['Box of аmmunitiоn 9mm', 'ammunition', 'аmmunitiоn'], // Cyrillic "а", "о"
+      ['Kit de trаmpа de sоlvente', 'firearm-solvent-trap', 'trаmpа de sоlvente'],
+      ['Sup\u200Bpressor baffle', 'firearm-suppressor', 'Sup\u200Bpressor'],
+      ['ᴀᴜᴛᴏ sᴇᴀʀ', 'firearm-conversion-devices', 'ᴀᴜᴛᴏ sᴇᴀʀ'],
+      ['Патроны 9мм — cartuchоs', 'ammunition-cartridges', 'cartuchоs'],
+    ] as const) {
+      const r = noHs(text);
+      expect(r.flags.find((f) => f.rule === rule)?.evidence.text, text).toBe(evidence);
+      expect(r.review, text).toBe(true);
+    }
+  });
+
   it('a hit inside a longer hit of the same category is not repeated', () => {
     expect(noHs('Glock switch').flags.map((f) => f.evidence.text)).toEqual(['Glock switch']);
   });
@@ -356,6 +370,9 @@ describe('mis-declaration and anomalies', () => {
     expect(screen({ description: 'xxxxxxxxxx', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
     expect(screen({ description: '1234567 89', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
     expect(screen({ description: 'Cotton T-shirts', hsCodes: [] }).flags).toEqual([]);
+    // A stop word disguised with a Cyrillic "і" or a zero-width space is still one.
+    expect(screen({ description: 'Gіft', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
+    expect(screen({ description: 'Sam\u200Bples', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
   });
 
   it('a master described as a consolidation is not vague', () => {

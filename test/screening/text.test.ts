@@ -1,7 +1,7 @@
 import AhoCorasick from 'modern-ahocorasick';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldText, TermMatcher } from '../../shared/screening/text.js';
+import { foldText, latinText, needsLatin, TermMatcher } from '../../shared/screening/text.js';
 
 const terms = (list: string[]) => new TermMatcher(list.map((term) => ({ term, data: term })));
 const found = (m: TermMatcher<string>, text: string) =>
@@ -37,8 +37,63 @@ describe('foldText', () => {
   it('folds compatibility forms as their letters: full width, ligatures, circled, Vietnamese', () => {
     expect(foldText('ＡＭＭＵＮＩＴＩＯＮ ２１４０９')).toBe('ammunition 21409');
     expect(foldText('ﬁrearm Ĳssel ⓐⓑ Nguyễn')).toBe('firearm ijssel ab nguyen');
-    // Other scripts stay separators (no look-alike folding: "а" here is Cyrillic).
-    expect(foldText('аmmo Сергей')).toBe('mmo');
+    // Scripts without a Latin reading stay separators.
+    expect(foldText('枪支 ammo أسلحة')).toBe('ammo');
+  });
+
+  it('reads Cyrillic and Greek look-alikes inside Latin words as the letters they imitate', () => {
+    // "а", "о", "с", "р", "і", "ѕ" below are Cyrillic; "Α", "Μ", "ο" Greek.
+    expect(foldText('аmmunitiоn, сartridges, ѕіlencer')).toBe('ammunition cartridges silencer');
+    expect(foldText('Glосk switсh 9mm')).toBe('glock switch 9mm');
+    expect(foldText('ΑMMO pаrts')).toBe('ammo parts');
+    // A word in Cyrillic and Greek at once is a disguise too.
+    expect(foldText('ΑММО')).toBe('ammo');
+  });
+
+  it('transliterates words written wholly in Cyrillic or Greek', () => {
+    expect(foldText('ООО «Технохим» Ромашка')).toBe('ooo tekhnokhim romashka');
+    expect(foldText('Сергей Щукин, Київ')).toBe('sergey shchukin kiyiv');
+    expect(foldText('Πυρομαχικά Θεσσαλονίκη')).toBe('pyromachika thessaloniki');
+    expect(foldText('АММО')).toBe('ammo');
+  });
+
+  it('drops combining accents and invisible characters instead of cutting the word', () => {
+    expect(foldText('Lo\u0301pez Guzma\u0301n')).toBe('lopez guzman');
+    expect(foldText('am\u200Bmu\u00ADni\u2060tion\uFEFF')).toBe('ammunition');
+    expect(foldText('N\u200DP\u200CP')).toBe('npp');
+  });
+
+  it('folds mathematical letters and small capitals as their letters', () => {
+    expect(foldText('𝐀𝐌𝐌𝐔𝐍𝐈𝐓𝐈𝐎𝐍 𝟗𝐦𝐦 ᴀᴍᴍᴜɴɪᴛɪᴏɴ Fırearm')).toBe('ammunition 9mm ammunition firearm');
+    // A character outside the BMP with no Latin reading is a separator; a lone surrogate too.
+    expect(foldText('box😀of\uD800ammo')).toBe('box of ammo');
+  });
+
+  it('latinises any text to one without characters left to latinise, each unit traced to its source', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+        const { text: latin, from, to } = latinText(text);
+        expect(needsLatin(latin)).toBe(false);
+        expect([from.length, to.length]).toEqual([latin.length, latin.length]);
+        for (let k = 0; k < latin.length; k++) {
+          expect(from[k]).toBeGreaterThanOrEqual(k > 0 ? from[k - 1]! : 0);
+          expect(to[k]).toBeGreaterThan(from[k]!);
+          expect(to[k]).toBeLessThanOrEqual(text.length);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('folds its own output to itself, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (text) => {
+        const once = foldText(text);
+        expect(once).toMatch(/^([a-z0-9]+( [a-z0-9]+)*)?$/);
+        expect(foldText(once)).toBe(once);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
@@ -65,6 +120,55 @@ describe('TermMatcher', () => {
   it('matches full-width text and reports it as written', () => {
     expect(found(m, 'box of ＡＭＭＵＮＩＴＩＯＮ, ﬁve')).toEqual([['ammunition', 'ＡＭＭＵＮＩＴＩＯＮ']]);
     expect(found(m, 'ＡＭＭＵＮＩＴＩＯＮＳ')).toEqual([]);
+  });
+
+  it('matches look-alike letters and hidden characters, and reports the text as written', () => {
+    // Cyrillic "а", "о", "с"; a zero-width space; a soft hyphen; mathematical bold.
+    expect(found(m, 'box of аmmunitiоn; Glосk switch')).toEqual([
+      ['ammunition', 'аmmunitiоn'],
+      ['glock', 'Glосk'],
+      ['glock switch', 'Glосk switch'],
+    ]);
+    expect(found(m, 'N\u200BPP 5 kg, 𝐧𝐩𝐩 2 kg')).toEqual([
+      ['npp', 'N\u200BPP'],
+      ['npp', '𝐧𝐩𝐩'],
+    ]);
+    expect(found(m, 'rece\u00ADiver')).toEqual([['receiver', 'rece\u00ADiver']]);
+    // Still whole words only: a Cyrillic letter next to a term is a letter, not a gap.
+    expect(found(m, 'nppа')).toEqual([]);
+  });
+
+  it('reports the same hits, at the places written, with or without hidden characters', () => {
+    const disguises: Record<string, string[]> = {
+      a: ['а', 'ɑ'],
+      o: ['о', 'ο'],
+      p: ['р'],
+      c: ['с'],
+      i: ['і', 'ı'],
+      e: ['е'],
+    };
+    const word = fc.constantFrom('ammunition', 'npp', 'glock', 'switch', 'receiver', 'box', 'toys', '4-AP');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(word, fc.constantFrom(' ', ', ', '\n')), { minLength: 1, maxLength: 8 }),
+        fc.infiniteStream(fc.nat(9)),
+        (parts, dice) => {
+          const plain = parts.map(([w, gap]) => w + gap).join('');
+          // Disguise some letters and hide zero-width characters inside some words.
+          let disguised = '';
+          for (const ch of plain) {
+            const roll = dice.next().value as number;
+            const options = disguises[ch];
+            disguised += options && roll < 4 ? options[roll % options.length] : ch;
+            if (/[a-z]/.test(ch) && roll === 9) disguised += '\u200B';
+          }
+          const hits = m.scan(disguised);
+          expect(hits.map((h) => h.data)).toEqual(m.scan(plain).map((h) => h.data));
+          for (const h of hits) expect(foldText(disguised.slice(h.start, h.end))).toBe(foldText(h.term));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('matches across case, accents and punctuation, and reports the original text', () => {

@@ -119,6 +119,32 @@ describe('watchlist index', () => {
     expect(alt.entry.name).toMatch(/Transportes y Logística/);
   });
 
+  it('finds names disguised with look-alike letters, hidden characters or decomposed accents', () => {
+    for (const party of [
+      'Rigоberto Quinterо Barragán', // Cyrillic "о"
+      'RIGOBERTO QUINTERO BARRAGΑN', // Greek "Α"
+      'Rigo\u200Bberto Quin\u00ADtero Barragán', // zero-width space, soft hyphen
+      'Rigoberto Quintero Barraga\u0301n', // "á" as "a" and a combining accent
+      '𝐑𝐢𝐠𝐨𝐛𝐞𝐫𝐭𝐨 ＱＵＩＮＴＥＲＯ ʙᴀʀʀᴀɢᴀɴ', // mathematical bold, full width, small capitals
+    ])
+      expect(best(party), party).toMatchObject({ similarity: 1, entry: { entityNumber: '90001' } });
+  });
+
+  it('finds a name written in Cyrillic as the lists spell it in Latin letters', () => {
+    const listed = WatchlistIndex.fromCsv(
+      'name,alt_names\n"OOO Tekhnokhim Import",\n"SHCHUKIN, Sergey Viktorovich",\n',
+      dp,
+    );
+    expect(listed.search('ООО «Технохим Импорт»', 1)[0]).toMatchObject({
+      listedName: 'OOO Tekhnokhim Import',
+      similarity: 1,
+    });
+    expect(listed.search('Щукин Сергей Викторович', 1)[0]).toMatchObject({
+      listedName: 'SHCHUKIN, Sergey Viktorovich',
+      similarity: 1,
+    });
+  });
+
   it('does not match look-alikes', () => {
     for (const name of [
       'Laboratorios del Norte SA de CV',
