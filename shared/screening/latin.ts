@@ -20,6 +20,14 @@ export interface Latinised {
   text: string;
   from: Int32Array;
   to: Int32Array;
+  /** The words read as disguises, as written in the original, with the scripts they mix Latin with. */
+  disguises: Disguise[];
+}
+
+export interface Disguise {
+  start: number;
+  end: number;
+  scripts: 'Cyrillic' | 'Greek' | 'Cyrillic and Greek';
 }
 
 /** True for the code units latinise() reads: the fold sends a text holding one of them here. */
@@ -109,6 +117,7 @@ function astralLatin(cp: number): string {
  */
 export function latinise(text: string, isWordChar: (c: number) => boolean): Latinised {
   const out: number[] = [];
+  const disguises: Disguise[] = [];
   const from: number[] = [];
   const to: number[] = [];
   const emit = (s: string, start: number, end: number) => {
@@ -145,6 +154,12 @@ export function latinise(text: string, isWordChar: (c: number) => boolean): Lati
       end += charWidth(text, end);
     }
     const disguise = (cyrillic || greek) && (latin || (greek && cyrillic) || foreign);
+    if (disguise)
+      disguises.push({
+        start: i,
+        end,
+        scripts: cyrillic && greek ? 'Cyrillic and Greek' : cyrillic ? 'Cyrillic' : 'Greek',
+      });
     for (let k = i; k < end;) {
       const w = text.charCodeAt(k);
       const width = charWidth(text, k);
@@ -159,7 +174,7 @@ export function latinise(text: string, isWordChar: (c: number) => boolean): Lati
   }
   let result = '';
   for (let k = 0; k < out.length; k += 4096) result += String.fromCharCode(...out.slice(k, k + 4096));
-  return { text: result, from: Int32Array.from(from), to: Int32Array.from(to) };
+  return { text: result, from: Int32Array.from(from), to: Int32Array.from(to), disguises };
 }
 
 /** Whether text[i] belongs to a word: a letter or digit, a dropped mark, or a letter latinise() reads. */

@@ -109,6 +109,14 @@ const MisdeclarationSchema = z.object({
   }),
   hsMismatch: z.object({ source, score, categories: z.array(category) }),
   undeclaredNature: z.object({ source, score, categories: z.array(category) }),
+  /**
+   * Words that mix Latin letters with Cyrillic or Greek look-alikes ("аmmunitiоn"), written to
+   * read as one thing to a person and as another to a keyword filter. Optional in a rule file.
+   */
+  disguisedText: z.object({ source, score }).default({
+    source: 'Mixed-script confusables (Unicode UTS #39): text written to slip past keyword screening',
+    score: 30,
+  }),
   splitting: z.object({
     source,
     windowHours: z
@@ -202,7 +210,7 @@ export function defaultRuleSet(): RuleSet {
   return defaults;
 }
 
-/** "default@1.0.0": what every screening result is stamped with. */
+/** "default@1.1.0": what every screening result is stamped with. */
 export function ruleSetVersion(rules: Pick<RuleSet, 'name' | 'version'>): string {
   return `${rules.name}@${rules.version}`;
 }

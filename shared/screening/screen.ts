@@ -7,6 +7,7 @@ import { dropContained } from './contained.js';
 import { findCasNumbers } from './cas.js';
 import { NameNormaliser } from './names.js';
 import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
+import type { Disguise } from './latin.js';
 import { foldText, latinText, needsLatin, TermMatcher } from './text.js';
 import type { Flag, FlagCategory, ScreeningResult } from './types.js';
 import { parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
@@ -116,6 +117,11 @@ const MAX_FLAGS_PER_RULE = 3;
 /** The description as the stop-word check reads it: "gіft" with a Cyrillic "і" is a gift. */
 const latin = (d: string) => (needsLatin(d) ? latinText(d).text : d);
 
+const NO_DISGUISES: readonly Disguise[] = Object.freeze([]);
+/** The words of the text that mix scripts (latin.ts); most texts hold no character to look at. */
+const disguisesIn = (text: string): readonly Disguise[] =>
+  needsLatin(text) ? latinText(text).disguises : NO_DISGUISES;
+
 export function createScreener(options: ScreenerOptions = {}): Screener {
   const rules = options.rules ?? defaultRuleSet();
   const version = versionOf(rules);
@@ -140,7 +146,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   // terms and CAS numbers, are remembered. The automaton's table is ~0.5 MB, and walking it for
   // every parcel missed the processor caches more than the pass itself cost.
   const scanDescription = memo(
-    (d: string) => ({ hits: matcher.scan(d), cas: findCasNumbers(d) }),
+    (d: string) => ({ hits: matcher.scan(d), cas: findCasNumbers(d), disguises: disguisesIn(d) }),
     DESCRIPTION_MEMO,
   );
   const suppressed = new Uint8Array(rules.termRules.length);
@@ -181,10 +187,30 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     return { riskScore, review: riskScore >= threshold };
   };
 
+  /** A disguised-text flag for the field, when some of its words mix scripts. */
+  function disguisedText(flags: Flag[], field: string, text: string, disguises: readonly Disguise[]): void {
+    if (disguises.length === 0) return;
+    const words = disguises.slice(0, 3).map((d) => `"${text.slice(d.start, d.end)}" (${d.scripts})`);
+    flags.push({
+      category: 'misdeclaration',
+      rule: 'disguised-text',
+      score: mis.disguisedText.score,
+      evidence: {
+        field,
+        text: clip(
+          `${words.join(', ')}${disguises.length > 3 ? ` and ${disguises.length - 3} more` : ''}: Latin letters mixed with look-alike letters of another script`,
+          MAX_EVIDENCE,
+        ),
+      },
+    });
+  }
+
   function deniedParty(index: WatchlistIndex, flags: Flag[], name: string | undefined, who: Party): void {
     if (!name) return;
     const match = index.search(name, 1)[0];
     if (!match) return;
+    // Looked for only in names that match: the check reads the whole name, for every party.
+    disguisedText(flags, PARTY_FIELD[who], name, disguisesIn(name));
     const exact = match.similarity >= 0.9999;
     const e = match.entry;
     let listed = listings.get(e);
@@ -215,7 +241,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     let vagueWord = false;
 
     // Commodity terms, context exclusions and markers: one pass over the description.
-    const { hits, cas: casHits } = scanDescription(description);
+    const { hits, cas: casHits, disguises } = scanDescription(description);
     if (hits.length > 0) {
       suppressed.fill(0);
       for (const h of hits) {
@@ -244,6 +270,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         if (rule.hsMismatch) mismatchable = withCategory(mismatchable, rule.category);
       }
     }
+
+    disguisedText(flags, 'description', description, disguises);
 
     // CAS numbers with a valid check digit.
     for (const cas of casHits) {

@@ -19,10 +19,23 @@ const clone = () => structuredClone(defaultRuleSet()) as unknown as Record<strin
 describe('rule sets', () => {
   it('the bundled default rule set is valid and versioned', () => {
     const rules = defaultRuleSet();
-    expect(ruleSetVersion(rules)).toBe('default@1.0.0');
+    expect(ruleSetVersion(rules)).toBe('default@1.1.0');
     expect(rules.termRules.length).toBeGreaterThan(10);
     for (const r of [...rules.termRules, ...rules.hsRules, ...rules.casRules])
       expect(r.source.length).toBeGreaterThan(10);
+  });
+
+  it('reads a rule set written before disguised-text existed, with its default score', () => {
+    const older = clone();
+    delete older.misdeclaration.disguisedText;
+    const rules = parseRuleSet(older, 'rules/older.json');
+    expect(rules.misdeclaration.disguisedText.score).toBe(30);
+    const tuned = clone();
+    tuned.misdeclaration.disguisedText.score = 60;
+    const r = createScreener({ rules: parseRuleSet(tuned, 'rules/tuned.json') }).screen(
+      parcel({ description: 'Cоtton T-shirts', hsCodes: [] }), // Cyrillic "о"
+    );
+    expect(r).toMatchObject({ review: true, flags: [{ rule: 'disguised-text', score: 60 }] });
   });
 
   it('names every problem of a bad rule set with its path', () => {

@@ -37,7 +37,7 @@ describe('screening result', () => {
     expect(r).toEqual({
       flags: [],
       riskScore: 0,
-      ruleSetVersion: 'default@1.0.0',
+      ruleSetVersion: 'default@1.1.0',
       review: false,
       watchlistVersion: expect.stringMatching(/^csl-[0-9a-f]+-15$/),
     });
@@ -155,6 +155,47 @@ describe('firearms', () => {
       expect(r.flags.find((f) => f.rule === rule)?.evidence.text, text).toBe(evidence);
       expect(r.review, text).toBe(true);
     }
+  });
+
+  it('a word that mixes Latin with look-alike letters of another script is itself flagged, with the words', () => {
+    const r = noHs('Cоtton T-shirts');
+    expect(r.flags).toEqual([
+      {
+        category: 'misdeclaration',
+        rule: 'disguised-text',
+        score: 30,
+        evidence: {
+          field: 'description',
+          text: '"Cоtton" (Cyrillic): Latin letters mixed with look-alike letters of another script',
+        },
+      },
+    ]);
+    // Alone it is informational; with a term it adds to the score.
+    expect(r.review).toBe(false);
+    const both = noHs('Box of аmmunitiоn');
+    expect(both.flags.map((f) => f.rule)).toEqual(['ammunition', 'disguised-text']);
+    expect(both.riskScore).toBeGreaterThan(noHs('Box of ammunition').riskScore);
+    // Words wholly in one script, invisible characters and decomposed accents are no disguise.
+    for (const text of ['Подарок: книги', 'Βιβλία', 'Cot\u200Bton T-shirts', 'Cafe\u0301 molido', '𝐁𝐨𝐨𝐤𝐬'])
+      expect(
+        noHs(text).flags.map((f) => f.rule),
+        text,
+      ).not.toContain('disguised-text');
+    // At most three words are quoted.
+    expect(noHs('Cоtton Tоwels Pаper Cаps Bаgs').flags[0]?.evidence.text).toBe(
+      '"Cоtton" (Cyrillic), "Tоwels" (Cyrillic), "Pаper" (Cyrillic) and 2 more: Latin letters mixed with look-alike letters of another script',
+    );
+  });
+
+  it('a listed party written with look-alike letters is flagged as matched and as disguised', () => {
+    const r = screen({ consignee: { ...parcel().consignee!, name: 'Rigоberto Quinterо Barragán' } });
+    expect(r.flags.map((f) => [f.rule, f.evidence.field])).toEqual([
+      ['denied-party-exact', 'consignee.name'],
+      ['disguised-text', 'consignee.name'],
+    ]);
+    expect(r.flags[1]!.evidence.text).toBe(
+      '"Rigоberto" (Cyrillic), "Quinterо" (Cyrillic): Latin letters mixed with look-alike letters of another script',
+    );
   });
 
   it('a hit inside a longer hit of the same category is not repeated', () => {
@@ -371,7 +412,9 @@ describe('mis-declaration and anomalies', () => {
     expect(screen({ description: '1234567 89', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
     expect(screen({ description: 'Cotton T-shirts', hsCodes: [] }).flags).toEqual([]);
     // A stop word disguised with a Cyrillic "і" or a zero-width space is still one.
-    expect(screen({ description: 'Gіft', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
+    expect(screen({ description: 'Gіft', hsCodes: [] }).flags.map((f) => f.rule)).toContain(
+      'vague-description',
+    );
     expect(screen({ description: 'Sam\u200Bples', hsCodes: [] }).flags[0]?.rule).toBe('vague-description');
   });
 
