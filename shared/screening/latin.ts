@@ -45,6 +45,7 @@ function isDropped(c: number): boolean {
   return (
     c === 0xad ||
     (c >= 0x300 && c <= 0x36f) ||
+    (c >= 0x483 && c <= 0x489) || // Cyrillic titlo and other combining signs
     c === 0x180e ||
     (c >= 0x1ab0 && c <= 0x1aff) ||
     (c >= 0x1dc0 && c <= 0x1dff) ||
@@ -101,7 +102,12 @@ function baseLetter(c: number): number {
 }
 
 function isScriptLetter(c: number): boolean {
-  return ((c >= 0x370 && c <= 0x52f) || (c >= 0x1f00 && c <= 0x1fff)) && c !== 0x37e && c !== 0x387;
+  return (
+    ((c >= 0x370 && c <= 0x52f) || (c >= 0x1f00 && c <= 0x1fff)) &&
+    c !== 0x37e && // Greek question mark
+    c !== 0x387 && // ano teleia
+    !isDropped(c)
+  );
 }
 
 /** A character outside the BMP as Latin letters or digits ("𝐀" → "a"), or '' when it is none. */

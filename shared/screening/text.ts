@@ -50,7 +50,8 @@ for (let c = 0; c < 0x250; c++) FOLD[c] = needsLatinising(c) ? LATINISE : foldOf
 /**
  * Folded symbols of the code units from 0x250 on, found when first met: 0 not yet, WIDE_NONE a
  * separator. Full-width forms ("ＡＭＭＵＮＩＴＩＯＮ"), Vietnamese letters, ligatures and circled
- * letters fold as their letters, so that they cannot hide a term or a name; other scripts stay
+ * letters fold as their letters, so that they cannot hide a term or a name; Cyrillic, Greek and
+ * invisible characters are LATINISE (read with their word, latin.ts); other scripts stay
  * separators. Texts rarely hold such characters, and working all 64 K out at start-up would cost
  * every cold start ~30 ms (measured).
  */
