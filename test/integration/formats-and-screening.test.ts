@@ -85,6 +85,7 @@ describe('every format through the local pipeline', () => {
       expect(categories, category).toContain(category);
     for (const f of flags) expect(f.evidence.text.length).toBeGreaterThan(0);
     const byRef = (id: string) => items.find((c) => c.parcelId === id)!;
+    const flagsOf = (id: string) => byRef(id).flags as { rule: string }[];
     expect(byRef('MX2000002').review).toBe(true); // "Cartuchos calibre 9mm (municiones)"
     expect(byRef('MX2000004').flags).toContainEqual(
       expect.objectContaining({
@@ -92,6 +93,30 @@ describe('every format through the local pipeline', () => {
         evidence: expect.objectContaining({ field: 'consignee.name' }),
       }),
     );
+    // Written with Cyrillic "о" in place of Latin "o": flagged as the goods and the party they
+    // read as, quoted as written, and as disguised text.
+    expect(byRef('MX2000008')).toMatchObject({
+      review: true,
+      description: 'Cartuchоs calibre 22 (municiоnes)',
+    });
+    expect(flagsOf('MX2000008').map((f) => f.rule)).toEqual(
+      expect.arrayContaining(['ammunition', 'ammunition-cartridges', 'disguised-text']),
+    );
+    expect(byRef('MX2000009').flags).toEqual([
+      expect.objectContaining({
+        rule: 'denied-party-exact',
+        evidence: expect.objectContaining({
+          field: 'consignee.name',
+          text: expect.stringContaining(
+            '"Rigоberto Quinterо Barragán" matches listed name "QUINTERO BARRAGÁN, Rigoberto"',
+          ),
+        }),
+      }),
+      expect.objectContaining({
+        rule: 'disguised-text',
+        evidence: expect.objectContaining({ field: 'consignee.name' }),
+      }),
+    ]);
     // Clean parcels stay clean.
     expect(byRef('MX2000001').flags).toEqual([]);
     expect(byRef('MX2000006').flags).toEqual([]);
