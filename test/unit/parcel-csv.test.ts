@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { HEAD_BYTES } from '../../shared/formats/stream.js';
 import { bufferChunks, processAll } from '../../shared/intake/process.js';
 import { HEADER, readText, row } from './helpers.js';
 
@@ -60,6 +61,24 @@ describe('parcel CSV reader', () => {
     expect(bytes.includes(Buffer.from('é', 'utf8'))).toBe(false);
     const { consignments } = await readText(bytes);
     expect(consignments[0]?.consignee).toMatchObject({ name: 'José Núñez', city: 'Querétaro' });
+  });
+
+  it('reads UTF-8 as UTF-8 wherever a multi-byte character meets the end of the 64 KiB it looks at', async () => {
+    // The encoding is decided on the first HEAD_BYTES; a character cut there is no encoding error.
+    for (const accented of ['é', '€', '𝐀'])
+      for (let shift = 0; shift < 8; shift++) {
+        const last = row({ ParcelID: 'P2', GoodsDescription: `Munición ${accented}` });
+        const at = HEAD_BYTES - 8 + shift; // where the accented character starts
+        // Bytes before it with an empty description in the first row; the description fills the rest.
+        const before = Buffer.byteLength(
+          `${HEADER}\n${row({ ParcelID: 'P1', GoodsDescription: '' })}\n${last.slice(0, last.indexOf(accented))}`,
+        );
+        const padded = row({ ParcelID: 'P1', GoodsDescription: 'x'.repeat(at - before) });
+        const text = `${HEADER}\n${padded}\n${last}\n`;
+        expect(Buffer.from(text).indexOf(Buffer.from(accented), at - 4), `${accented} at ${at}`).toBe(at);
+        const { consignments } = await readText(Buffer.from(text));
+        expect(consignments[1]?.description, `${accented} at ${at}`).toBe(`Munición ${accented}`);
+      }
   });
 
   it('folds tabs, runs and no-break spaces in text fields, and leaves single spaces alone', async () => {

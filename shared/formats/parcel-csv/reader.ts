@@ -11,10 +11,12 @@ const MIN_MAPPED_COLUMNS = 3;
 const BATCH = 64;
 
 function isUtf8(head: Buffer): boolean {
-  // A multi-byte sequence cut at the end of the head is not an encoding error.
-  const sample = head.length < 4096 ? head : head.subarray(0, head.length - 4);
+  // A multi-byte sequence cut at the end of the head is not an encoding error: decoded as a
+  // stream, the bytes of an unfinished character wait for the rest. (Cutting a fixed 4 bytes
+  // off instead cut a character in two whenever one began 5 bytes before the end, and a valid
+  // UTF-8 file was then read as Windows-1252: "Munición" as "MuniciÃ³n", unscreenable.)
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(sample);
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
     return true;
   } catch {
     return false;
