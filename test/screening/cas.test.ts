@@ -32,6 +32,98 @@ describe('CAS numbers', () => {
     expect(findCasNumbers('SKU 121409-26-7-B')).toEqual([]);
   });
 
+  const quoted = (text: string) => findCasNumbers(text).map((h) => [h.cas, text.slice(h.start, h.end)]);
+
+  it('after a CAS label, reads numbers written with spaces, spaced hyphens or no separator', () => {
+    for (const [text, written] of [
+      ['Reactivo CAS-21409-26-7', '21409-26-7'],
+      ['CAS 21409 26 7', '21409 26 7'],
+      ['CAS: 21409 - 26 - 7', '21409 - 26 - 7'],
+      ['CAS 21409267', '21409267'],
+      ['CAS No. 21409267', '21409267'],
+      ['CAS#21409267', '21409267'],
+      ['cas nº 21409267', '21409267'],
+      ['CAS N° 21409-26-7', '21409-26-7'],
+      ['CAS number: 21409 26-7', '21409 26-7'],
+      ['CAS RN 21409267.', '21409267'],
+      ['(CAS-No.: 21409 – 26 – 7)', '21409 – 26 – 7'],
+      ['CAS ２１４０９２６７', '２１４０９２６７'],
+    ])
+      expect(quoted(text!), text).toEqual([['21409-26-7', written]]);
+  });
+
+  it('splits a labelled digit run from the right and drops leading zeros', () => {
+    expect(quoted('CAS 0050362, CAS 50 36 2, CAS 7732185')).toEqual([
+      ['50-36-2', '0050362'],
+      ['50-36-2', '50 36 2'],
+      ['7732-18-5', '7732185'],
+    ]);
+    expect(quoted('Mezcla CAS 79099 07 3 y 21409-26-7; CAS#125541222')).toEqual([
+      ['79099-07-3', '79099 07 3'],
+      ['21409-26-7', '21409-26-7'],
+      ['125541-22-2', '125541222'],
+    ]);
+  });
+
+  it('still checks the digit of a labelled number', () => {
+    for (const text of [
+      'CAS 21409 26 8',
+      'CAS 21409268',
+      'CAS-21409-26-8',
+      'CAS#79099074',
+      'CAS: 21409 - 26 - 8',
+    ])
+      expect(findCasNumbers(text), text).toEqual([]);
+  });
+
+  it('keeps the strict hyphenated shape without a label', () => {
+    for (const text of [
+      '21409 26 7',
+      '21409267',
+      'Tel 21409267',
+      'lote 21409 - 26 - 7',
+      'Ref-21409-26-7',
+      'Item 79099-07-3-B',
+      'casa 21409267',
+      'Casco 21409 26 7',
+      'CASE 21409267',
+      'Estuche 9mm 50 12 3',
+    ])
+      expect(findCasNumbers(text), text).toEqual([]);
+  });
+
+  it('a label does not take a number out of a longer digit run', () => {
+    for (const text of [
+      'CAS 121409267',
+      'CAS 9921409267',
+      'CAS 21409 26 78',
+      'CAS 21409 26-78',
+      'CAS 21409267-B',
+    ])
+      expect(findCasNumbers(text), text).toEqual([]);
+  });
+
+  it('every labelled way of writing a valid number reads as that number (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 10, max: 9_999_999 }),
+        fc.integer({ min: 0, max: 99 }),
+        fc.constantFrom('CAS ', 'CAS-', 'CAS: ', 'CAS No. ', 'CAS#', 'cas rn '),
+        fc.constantFrom(['-', '-'], [' ', ' '], [' - ', ' - '], ['', ''], [' ', '-']),
+        (a, b, label, [s1, s2]) => {
+          const mid = String(b).padStart(2, '0');
+          const digits = `${a}${mid}`;
+          let sum = 0;
+          for (let i = 0; i < digits.length; i++) sum += Number(digits[digits.length - 1 - i]) * (i + 1);
+          const written = `${a}${s1}${mid}${s2}${sum % 10}`;
+          const text = `Reactivo ${label}${written} 25 kg`;
+          expect(quoted(text)).toEqual([[`${a}-${mid}-${sum % 10}`, written]]);
+          if (s1 !== '-' || s2 !== '-') expect(findCasNumbers(`Reactivo ${written} 25 kg`)).toEqual([]);
+        },
+      ),
+    );
+  });
+
   it('a one-digit change to a valid number is caught by the check digit (property)', () => {
     fc.assert(
       fc.property(
