@@ -7,9 +7,15 @@
  *   (after Unicode's confusables, UTS #39). A word in one script is that script, and is
  *   transliterated (BGN/PCGN for Cyrillic, ELOT 743 for Greek): "Технохим" reads "tekhnokhim",
  *   as the denied-party lists spell such names, and "АММО" reads "ammo" either way.
+ *   One exception: a Cyrillic word whose Latin letters all look like Cyrillic ones (a c e i o p
+ *   x y k m t h b j s, either case) and that holds a Cyrillic letter no Latin one looks like
+ *   ("ф", "л", "ь") is Cyrillic with typing slips (Ukrainian and Belarusian typists often type
+ *   a Latin "i" for "і"): "Фiльтр" reads "filtr", its Latin letters as they are, and is no
+ *   disguise. "сосаinе" stays one ("n" looks like no Cyrillic letter), and so does "АMMО".
  * - Combining accents ("Lo\u0301pez", as macOS and some exports decompose text), invisible
  *   format characters (zero-width space and joiners, soft hyphen, direction marks, variation
- *   selectors): dropped, so that they no longer cut a word in two.
+ *   selectors, Hangul fillers, braille blank, tag characters): dropped, so that they no longer
+ *   cut a word in two.
  * - Letters outside the Basic Multilingual Plane ("𝐀𝐌𝐌𝐎", mathematical bold): their
  *   compatibility decomposition when that is Latin letters or digits.
  * Text holds such characters rarely: the fold sends only those texts here (text.ts, LATINISE).
@@ -46,7 +52,12 @@ function isDropped(c: number): boolean {
     c === 0xad ||
     (c >= 0x300 && c <= 0x36f) ||
     (c >= 0x483 && c <= 0x489) || // Cyrillic titlo and other combining signs
-    c === 0x180e ||
+    c === 0x61c || // Arabic letter mark
+    c === 0x115f || // Hangul fillers
+    c === 0x1160 ||
+    c === 0x17b4 || // Khmer invisible vowels
+    c === 0x17b5 ||
+    (c >= 0x180b && c <= 0x180f) || // Mongolian variation selectors, vowel separator
     (c >= 0x1ab0 && c <= 0x1aff) ||
     (c >= 0x1dc0 && c <= 0x1dff) ||
     (c >= 0x200b && c <= 0x200f) ||
@@ -54,10 +65,18 @@ function isDropped(c: number): boolean {
     (c >= 0x2060 && c <= 0x2064) ||
     (c >= 0x2066 && c <= 0x2069) ||
     (c >= 0x20d0 && c <= 0x20ff) ||
+    c === 0x2800 || // braille blank
+    c === 0x3164 || // Hangul filler
     (c >= 0xfe00 && c <= 0xfe0f) ||
     (c >= 0xfe20 && c <= 0xfe2f) ||
-    c === 0xfeff
+    c === 0xfeff ||
+    c === 0xffa0 // halfwidth Hangul filler
   );
+}
+
+/** Invisible characters outside the BMP, dropped as isDropped()'s: tags, variation selectors supplement. */
+function isDroppedAstral(cp: number): boolean {
+  return (cp >= 0xe0000 && cp <= 0xe007f) || (cp >= 0xe0100 && cp <= 0xe01ef);
 }
 
 /** Cyrillic and Greek letters → the Latin letter each looks like (upper and lower case differ: "Н" is H, "н" is not). */
@@ -77,10 +96,26 @@ const LOOK_ALIKE = pairs(
 const TRANSLITERATION = readings(
   'аa бb вv гg дd еe ёe жzh зz иi йy кk лl мm нn оo пp рr сs тt уu фf хkh цts чch ' +
     'шsh щshch ъ- ыy ь- эe юyu яya іi їyi єye ґg ўu ђdj јj љlj њnj ћc џdz ѕdz ѓgj ќkj ' +
-    'ѐe ѝi үu ұu қq ғgh ңng әa өo ' +
+    'ѐe ѝi үu ұu қq ғgh ңng әa өo һh ' +
     'αa βv γg δd εe ζz ηi θth ιi κk λl μm νn ξx οo πp ρr σs ςs τt υy φf χch ψps ωo ϲs ' +
     'ϳj',
 );
+
+/**
+ * Latin letters (small) that some native Cyrillic letter looks like: in a Cyrillic word, these
+ * are typing slips (see the header), other Latin letters make the word a disguise.
+ */
+const CYRILLIC_SLIPS = new Set(
+  [...LOOK_ALIKE]
+    .filter(([c]) => c >= 0x400 && c <= 0x52f && TRANSLITERATION.has(baseLetter(c)))
+    .map(([, latin]) => latin.charCodeAt(0)),
+);
+
+/** An ASCII Latin letter that, in a Cyrillic word, is a typing slip (CYRILLIC_SLIPS). */
+function isSlip(c: number): boolean {
+  const small = c >= 65 && c <= 90 ? c + 32 : c;
+  return CYRILLIC_SLIPS.has(small);
+}
 
 function readings(s: string): Map<number, string> {
   return new Map(
@@ -150,16 +185,27 @@ export function latinise(text: string, isWordChar: (c: number) => boolean): Lati
     let greek = false;
     let cyrillic = false;
     let foreign = false;
+    // Typing slips in a Cyrillic word (see the header): every Latin letter a look-alike, and a
+    // Cyrillic letter that no Latin one looks like.
+    let slipsOnly = true;
+    let unlike = false;
     while (end < n && isWordPart(text, end, isWordChar)) {
       const w = text.charCodeAt(end);
       if (isScriptLetter(w)) {
         if (w < 0x400 || w >= 0x1f00) greek = true;
-        else cyrillic = true;
+        else {
+          cyrillic = true;
+          if (!LOOK_ALIKE.has(w)) unlike = true;
+        }
         if (!TRANSLITERATION.has(baseLetter(w)) && LOOK_ALIKE.has(w)) foreign = true;
-      } else if (!needsLatinising(w) && !isDigit(w)) latin = true;
+      } else if (!needsLatinising(w) && !isDigit(w)) {
+        latin = true;
+        if (!isSlip(w)) slipsOnly = false;
+      }
       end += charWidth(text, end);
     }
-    const disguise = (cyrillic || greek) && (latin || (greek && cyrillic) || foreign);
+    const slips = cyrillic && !greek && !foreign && latin && slipsOnly && unlike;
+    const disguise = (cyrillic || greek) && (latin || (greek && cyrillic) || foreign) && !slips;
     if (disguise)
       disguises.push({
         start: i,
@@ -172,8 +218,10 @@ export function latinise(text: string, isWordChar: (c: number) => boolean): Lati
       if (isScriptLetter(w)) {
         const latin = (disguise ? LOOK_ALIKE.get(w) : undefined) ?? TRANSLITERATION.get(baseLetter(w));
         emit(latin ?? ' ', k, k + 1);
-      } else if (width === 2) emit(astralLatin(text.codePointAt(k)!), k, k + 2);
-      else if (!isDropped(w)) emit(String.fromCharCode(w), k, k + 1);
+      } else if (width === 2) {
+        const cp = text.codePointAt(k)!;
+        if (!isDroppedAstral(cp)) emit(astralLatin(cp), k, k + 2);
+      } else if (!isDropped(w)) emit(String.fromCharCode(w), k, k + 1);
       k += width;
     }
     i = end;
@@ -183,14 +231,14 @@ export function latinise(text: string, isWordChar: (c: number) => boolean): Lati
   return { text: result, from: Int32Array.from(from), to: Int32Array.from(to), disguises };
 }
 
-/** Whether text[i] belongs to a word: a letter or digit, a dropped mark, or a letter latinise() reads. */
+/** Whether text[i] belongs to a word: a letter or digit, a dropped character, or a letter latinise() reads. */
 function isWordPart(text: string, i: number, isWordChar: (c: number) => boolean): boolean {
   const c = text.charCodeAt(i);
   if (!needsLatinising(c)) return isWordChar(c);
   if (isDropped(c) || isScriptLetter(c)) return true;
   if (c >= 0xd800 && c <= 0xdbff) {
     const cp = text.codePointAt(i)!;
-    return cp > 0xffff && astralLatin(cp) !== '';
+    return cp > 0xffff && (isDroppedAstral(cp) || astralLatin(cp) !== '');
   }
   return false; // a lone surrogate, Greek or Cyrillic punctuation
 }

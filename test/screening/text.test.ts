@@ -50,6 +50,27 @@ describe('foldText', () => {
     expect(foldText('ΑММО')).toBe('ammo');
   });
 
+  it('reads Kazakh and Bashkir "һ" as a letter of the word, not as a disguise', () => {
+    expect(foldText('Жиһаз ЖИҺАЗ')).toBe('zhihaz zhihaz');
+    expect(latinText('ТОО «Жиһаз», Һәкім').disguises).toEqual([]);
+  });
+
+  it('reads a Cyrillic word with Latin look-alike slips as Cyrillic, not as a disguise', () => {
+    // Latin "i" (and "I", "c", "o", "a") typed in Ukrainian, Belarusian and Russian words.
+    expect(foldText('Фiльтр, ФIЛЬТР, Мiнськ, Київ')).toBe('filtr filtr minsk kiyiv');
+    expect(foldText('Ліcoвий пaлець')).toBe('licoviy palets');
+    expect(latinText('Фiльтр ФIЛЬТР Мiнськ Ліcoвий пaлець').disguises).toEqual([]);
+  });
+
+  it('still reads every other word that mixes scripts as a disguise', () => {
+    // Cyrillic "о", "с", "а", "е", "і" with Latin n, g, l, r, which no Cyrillic letter imitates;
+    // Latin letters with only look-alike Cyrillic ones ("АMMО"); Greek with Cyrillic slips.
+    const words = ['аmmunitiоn', 'Rigоberto', 'Glосk', 'Cоtton', 'сосаinе', 'АMMО', 'Фiλtr'];
+    const text = words.join(' ');
+    expect(foldText(text)).toBe('ammunition rigoberto glock cotton cocaine ammo filtr');
+    expect(latinText(text).disguises.map((d) => text.slice(d.start, d.end))).toEqual(words);
+  });
+
   it('transliterates words written wholly in Cyrillic or Greek', () => {
     expect(foldText('ООО «Технохим» Ромашка')).toBe('ooo tekhnokhim romashka');
     expect(foldText('Сергей Щукин, Київ')).toBe('sergey shchukin kiyiv');
@@ -61,6 +82,40 @@ describe('foldText', () => {
     expect(foldText('Lo\u0301pez Guzma\u0301n')).toBe('lopez guzman');
     expect(foldText('am\u200Bmu\u00ADni\u2060tion\uFEFF')).toBe('ammunition');
     expect(foldText('N\u200DP\u200CP')).toBe('npp');
+  });
+
+  it('drops every invisible filler, blank and selector inside a word, in and outside the BMP', () => {
+    // Arabic letter mark, Hangul fillers, Khmer invisible vowels, Mongolian selectors, braille
+    // blank, halfwidth Hangul filler; tag characters and the variation selectors supplement.
+    const hidden = [
+      '\u061C',
+      '\u115F',
+      '\u1160',
+      '\u17B4',
+      '\u17B5',
+      '\u180B',
+      '\u180C',
+      '\u180D',
+      '\u180E',
+      '\u180F',
+      '\u2800',
+      '\u3164',
+      '\uFFA0',
+      '\u{E0000}',
+      '\u{E0001}',
+      '\u{E0041}',
+      '\u{E007F}',
+      '\u{E0100}',
+      '\u{E01EF}',
+    ];
+    for (const h of hidden) {
+      expect(foldText(`gl${h}ock 19`)).toBe('glock 19');
+      expect(foldText(`her${h}${h}oin`)).toBe('heroin');
+      expect(latinText(`her${h}oin`).disguises).toEqual([]);
+    }
+    // Alone they are no word; next to the supplement's neighbours nothing else is dropped.
+    expect(foldText('ammo \u2800 \u{E0041} box')).toBe('ammo box');
+    expect(foldText('box\u{E01F0}of\u{E0080}ammo')).toBe('box of ammo');
   });
 
   it('folds mathematical letters and small capitals as their letters', () => {
@@ -136,6 +191,18 @@ describe('TermMatcher', () => {
     expect(found(m, 'rece\u00ADiver')).toEqual([['receiver', 'rece\u00ADiver']]);
     // Still whole words only: a Cyrillic letter next to a term is a letter, not a gap.
     expect(found(m, 'nppа')).toEqual([]);
+  });
+
+  it('matches a term hidden by a filler or tag character, and reports it as written', () => {
+    const drugs = terms(['heroin', 'glock']);
+    expect(found(drugs, 'gl\u061Cock 19, her\u2800oin')).toEqual([
+      ['glock', 'gl\u061Cock'],
+      ['heroin', 'her\u2800oin'],
+    ]);
+    expect(found(drugs, 'x \u{E0001}gl\u{E0100}ock\u{E007F} her\u3164\u{E0041}oin')).toEqual([
+      ['glock', 'gl\u{E0100}ock'],
+      ['heroin', 'her\u3164\u{E0041}oin'],
+    ]);
   });
 
   it('reports the same hits, at the places written, with or without hidden characters', () => {
