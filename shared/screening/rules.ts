@@ -26,8 +26,13 @@ const TermRuleSchema = z.object({
   score,
   source,
   terms: z.array(term).min(1),
-  /** Context words that, anywhere in the same description, mean an innocent use ("AV receiver"). */
+  /**
+   * Context words that, near a hit (same item of the description, at most CONTEXT_WORDS words
+   * between), mean an innocent use ("AV receiver", "pistola de agua").
+   */
   unlessNear: z.array(term).default([]),
+  /** Words that, in the same item, keep the hits whatever the context ("9mm HP cartridges"). */
+  evenNear: z.array(term).default([]),
   /** Only for consignments at least this heavy (e.g. bulk "lubricant" as a fuel disguise). */
   minWeightKg: z.number().positive().optional(),
   /** Whether naming this commodity under an HS code outside its category is a misdeclaration (default yes). */
@@ -74,6 +79,22 @@ const DeniedPartySchema = z.object({
   stopTokens: z.array(term),
   weakTokens: z.array(term),
   weakTokenWeight: z.number().min(0).max(1),
+  /**
+   * Titles, honorifics and generational suffixes, folded, dropped at the edges of a party name
+   * ("Lic. Rigoberto …", "… Holloway Jr."): a consignee writes them, the lists do not. Optional
+   * in a rule file.
+   */
+  titles: z.array(term).default([
+    // Spanish: licenciado/a, ingeniero/a, arquitecto/a, doctor/a, señor/a/ita, señores,
+    // maestro/a, profesor/a, contador público, general; don, doña.
+    ...['lic', 'licda', 'licdo', 'ing', 'inga', 'arq', 'dr', 'dra', 'sr', 'sra', 'srta', 'sres'],
+    ...['senor', 'senora', 'senorita', 'mtro', 'mtra', 'prof', 'profa', 'c p', 'cp', 'gral'],
+    ...['don', 'dona'],
+    // English
+    ...['mr', 'mrs', 'ms', 'miss', 'sir', 'rev'],
+    // Generational suffixes ("sr" is also "señor" above)
+    ...['jr', 'jnr', 'snr', 'hijo', 'ii', 'iii', 'iv'],
+  ]),
 });
 
 const MisdeclarationSchema = z.object({

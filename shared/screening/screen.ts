@@ -8,7 +8,7 @@ import { findCasNumbers } from './cas.js';
 import { NameNormaliser } from './names.js';
 import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
 import type { Disguise } from './latin.js';
-import { foldText, latinText, needsLatin, TermMatcher } from './text.js';
+import { foldsToSeparator, foldText, latinText, needsLatin, TermMatcher } from './text.js';
 import type { Flag, FlagCategory, ScreeningResult } from './types.js';
 import { parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
 
@@ -36,7 +36,10 @@ export interface ScreenerOptions {
 
 type Marker = 'consolidation' | 'no-value-expected' | 'vague-word';
 type TermData =
-  { kind: 'term'; rule: number } | { kind: 'context'; rule: number } | { kind: 'marker'; marker: Marker };
+  | { kind: 'term'; rule: number }
+  | { kind: 'context'; rule: number }
+  | { kind: 'even'; rule: number }
+  | { kind: 'marker'; marker: Marker };
 
 type HsRule = RuleSet['hsRules'][number];
 
@@ -114,6 +117,139 @@ function oneRepeatedChar(d: string): boolean {
 }
 const MAX_FLAGS_PER_RULE = 3;
 
+/** Words that may stand beside the document words of a documents-only description. */
+const DOCUMENT_FILLERS = [
+  'and',
+  'y',
+  'e',
+  'de',
+  'del',
+  'of',
+  'the',
+  'for',
+  'para',
+  'with',
+  'con',
+  'only',
+  'solo',
+  'no',
+  'sin',
+  'commercial',
+  'comercial',
+  'value',
+  'valor',
+  'business',
+  'negocios',
+  'legal',
+  'legales',
+  'personal',
+  'personales',
+  'originales',
+  'original',
+  'copias',
+  'copies',
+  'sobre',
+  'sobres',
+  'envelope',
+  'envelopes',
+];
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+function push(map: Map<number, Span[]>, rule: number, span: Span): void {
+  const list = map.get(rule);
+  if (list) list.push(span);
+  else map.set(rule, [span]);
+}
+
+/**
+ * A context word counts only near the hit: in the same item of the description (items are
+ * joined with "; ") with at most CONTEXT_WORDS words between. Anywhere in the text, an innocent
+ * item ("Taza de cerámica") cleared a dangerous one beside it ("Pistola Glock 19 9mm").
+ */
+const CONTEXT_WORDS = 4;
+/** Beyond this many characters between them, a context word is never near (bounds the work). */
+const CONTEXT_CHARS = 80;
+
+/** Where the description's items end (";" or a line break), ascending. */
+function itemBreaks(text: string): number[] {
+  const breaks: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3b || c === 0x0a || c === 0x0d) breaks.push(i);
+  }
+  return breaks;
+}
+
+/** The item of the description that position `at` lies in (breaks: itemBreaks()). */
+function itemOf(breaks: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = breaks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (breaks[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** True when text[from, to), between a hit and a context word, keeps them near (see CONTEXT_WORDS). */
+function closeBy(text: string, from: number, to: number): boolean {
+  if (to - from > CONTEXT_CHARS) return false;
+  let words = 0;
+  let inWord = false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3b || c === 0x0a || c === 0x0d) return false;
+    const letter = !foldsToSeparator(c);
+    if (letter && !inWord) words++;
+    inWord = letter;
+  }
+  return words <= CONTEXT_WORDS;
+}
+
+/**
+ * Whether a context word near the hit clears it, unless a word of the rule's `evenNear` stands
+ * in the same item ("9mm HP cartridges": "HP" would clear "cartridges" as ink cartridges).
+ * Hits come in order of their end (TermMatcher.scan), so the context words near one are found
+ * by bisection: a text of many hits costs hits × log(hits), not hits².
+ */
+function cleared(
+  text: string,
+  hit: Span,
+  contexts: readonly Span[],
+  evenItems: ReadonlySet<number> | undefined,
+  breaks: readonly number[],
+): boolean {
+  if (evenItems?.has(itemOf(breaks, hit.start))) return false;
+  let lo = 0;
+  let hi = contexts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (contexts[mid]!.end < hit.start - CONTEXT_CHARS) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < contexts.length; k++) {
+    const c = contexts[k]!;
+    if (c.start > hit.end + CONTEXT_CHARS) {
+      if (c.end > hit.end + 2 * CONTEXT_CHARS) break;
+      continue;
+    }
+    if (
+      c.end <= hit.start
+        ? closeBy(text, c.end, hit.start)
+        : c.start >= hit.end
+          ? closeBy(text, hit.end, c.start)
+          : true
+    )
+      return true;
+  }
+  return false;
+}
+
 /** The description as the stop-word check reads it: "gіft" with a Cyrillic "і" is a gift. */
 const latin = (d: string) => (needsLatin(d) ? latinText(d).text : d);
 
@@ -133,6 +269,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   rules.termRules.forEach((r, i) => {
     for (const term of r.terms) entries.push({ term, data: { kind: 'term', rule: i } });
     for (const term of r.unlessNear) entries.push({ term, data: { kind: 'context', rule: i } });
+    for (const term of r.evenNear) entries.push({ term, data: { kind: 'even', rule: i } });
   });
   for (const term of mis.vagueDescription.masterConsolidationTerms)
     entries.push({ term, data: { kind: 'marker', marker: 'consolidation' } });
@@ -149,7 +286,6 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     (d: string) => ({ hits: matcher.scan(d), cas: findCasNumbers(d), disguises: disguisesIn(d) }),
     DESCRIPTION_MEMO,
   );
-  const suppressed = new Uint8Array(rules.termRules.length);
 
   const hsPrefixes = new HsPrefixTrie();
   for (const rule of rules.hsRules) for (const p of rule.prefixes) hsPrefixes.add(p, rule);
@@ -167,6 +303,12 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const undeclaredCategories = new Set<FlagCategory>(mis.undeclaredNature.categories);
   const rates = new Map(Object.entries(mis.valuePerKg.usdRates));
   const extraVague = new Set(mis.vagueDescription.extraTerms.map(foldText));
+  const documentWords = new Set([...mis.valuePerKg.exemptTerms.map(foldText), ...DOCUMENT_FILLERS]);
+  /** True when every word of the description is a document word, a filler or a number. */
+  const documentsOnly = (d: string) =>
+    foldText(d)
+      .split(' ')
+      .every((w) => documentWords.has(w) || /^\d+$/.test(w));
   // The full check (shared with validation) costs microseconds: run it only on descriptions
   // that hold a vague word, or that may match PACT's shapes (short, no letters, one repeated character).
   const mayBeVague = (d: string, vagueWord: boolean) =>
@@ -243,18 +385,30 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     // Commodity terms, context exclusions and markers: one pass over the description.
     const { hits, cas: casHits, disguises } = scanDescription(description);
     if (hits.length > 0) {
-      suppressed.fill(0);
+      // Context words and the words that overrule them, per rule (rare: most texts hold none).
+      let contexts: Map<number, Span[]> | undefined;
+      let evens: Map<number, Span[]> | undefined;
       for (const h of hits) {
-        if (h.data.kind === 'context') suppressed[h.data.rule] = 1;
+        if (h.data.kind === 'context') push((contexts ??= new Map()), h.data.rule, h);
+        else if (h.data.kind === 'even') push((evens ??= new Map()), h.data.rule, h);
         else if (h.data.kind === 'marker') {
           if (h.data.marker === 'consolidation') consolidation = true;
           else if (h.data.marker === 'vague-word') vagueWord = true;
-          else noValueExpected = true;
+          // Documents carry no value; a description that only mentions them ("Steel parts and
+          // docs") is goods, and keeps its value checks.
+          else noValueExpected = documentsOnly(description);
         }
       }
       const byRule = new Map<number, { start: number; end: number }[]>();
+      const items = contexts ? itemBreaks(description) : undefined;
+      const evenItems = new Map<number, Set<number>>();
+      if (items && evens)
+        for (const [rule, spans] of evens)
+          evenItems.set(rule, new Set(spans.map((e) => itemOf(items, e.start))));
       for (const h of hits) {
-        if (h.data.kind !== 'term' || suppressed[h.data.rule]) continue;
+        if (h.data.kind !== 'term') continue;
+        const near = contexts?.get(h.data.rule);
+        if (near && cleared(description, h, near, evenItems.get(h.data.rule), items!)) continue;
         const rule = rules.termRules[h.data.rule]!;
         if (rule.minWeightKg !== undefined && c.weightKg < rule.minWeightKg) continue;
         const list = byRule.get(h.data.rule) ?? [];

@@ -198,6 +198,78 @@ describe('firearms', () => {
     );
   });
 
+  it('a context word clears only the hit near it, in the same item, and never against a word that overrules it', () => {
+    // Two items of one parcel: the mug does not clear the pistol beside it.
+    expect(noHs('Pistola Glock 19 9mm; Taza de cerámica').review).toBe(true);
+    expect(noHs('Pistola de agua; Taza de cerámica').flags).toEqual([]);
+    // Far apart in one item: the context no longer reaches the hit.
+    expect(noHs('Rifle de caza de cerrojo con mira telescópica y funda de lona térmica').review).toBe(true);
+    expect(noHs('Pistola de calor para manualidades').flags).toEqual([]);
+    // Words of the real thing keep the hit whatever the context.
+    for (const text of [
+      '9mm HP cartridges, 50 pcs',
+      'Cartuchos calibre .380 HP',
+      'Cinta de cartuchos calibre .50',
+      '12 gauge game load cartridges',
+      'Municiones 9mm y dulces',
+      'Diesel fuel for generator, 20 drums',
+      'Gasolina magna en bidones color azul',
+    ])
+      expect(noHs(text).review, text).toBe(true);
+    for (const text of [
+      'HP 664 ink cartridges',
+      'Cartuchos de tinta HP',
+      'Diesel jeans azul',
+      'Fuel filter for generator',
+    ])
+      expect(
+        noHs(text).flags.filter((f) => f.score >= 50),
+        text,
+      ).toEqual([]);
+  });
+
+  it('spellings, plurals and vocabulary an audit found missing, and tools and goods it found flagged', () => {
+    for (const [text, category] of [
+      ['Fetanyl powder 1kg', 'narcotics'],
+      ['Metanfetaminas', 'narcotics'],
+      ['Amphetamine sulfate', 'narcotics'],
+      ['Ojivas y fulminantes', 'firearms'],
+      ['Trampa de solventes', 'firearms'],
+      ['P80 frames x5', 'firearms'],
+      ['Forced reset trigger', 'firearms'],
+      ['Norfentanil', 'precursors'],
+      ['BMK glycidate 5kg', 'precursors'],
+      ['Acido fenilacetico', 'precursors'],
+    ] as const)
+      expect(
+        noHs(text).flags.map((f) => f.category),
+        text,
+      ).toContain(category);
+    for (const text of [
+      'Pistola de grasa manual',
+      'Pistola lectora de codigo de barras',
+      'Pistola de vapor para planchar',
+      'Pistola etiquetadora',
+      'Soldering gun parts',
+      'Glock knife FM78',
+      'Carabina de escalada',
+      'Collar de balas de plata',
+      'Cartuchos para respirador 3M',
+      'Silenciador neumatico de bronce',
+      'Supresor de transitorios TVS',
+      'Lampara de queroseno',
+      'Panel de yeso no combustible',
+      'Disfraz de heroina para niña',
+      'CBD oil 0% THC',
+    ])
+      expect(noHs(text).review, text).toBe(false);
+    for (const text of ['Efectos personales', 'SIN DESCRIPCION', 'Repuestos', 'Paquete'])
+      expect(
+        noHs(text).flags.map((f) => f.rule),
+        text,
+      ).toContain('vague-description');
+  });
+
   it('a hit inside a longer hit of the same category is not repeated', () => {
     expect(noHs('Glock switch').flags.map((f) => f.evidence.text)).toEqual(['Glock switch']);
   });
@@ -477,6 +549,15 @@ describe('mis-declaration and anomalies', () => {
         declaredValue: { amount: 0, currency: 'XYZ' },
       }).flags,
     ).toEqual([]);
+    // Only documents are exempt: goods that merely mention papers keep their value checks.
+    const free = { hsCodes: [], weightKg: 30, declaredValue: { amount: 0, currency: 'USD' } };
+    for (const description of ['Documentos originales y copias', 'Business documents, 3 envelopes'])
+      expect(screen({ ...free, description }).flags, description).toEqual([]);
+    for (const description of ['Steel parts and docs', 'Piezas de acero, documentos'])
+      expect(
+        screen({ ...free, description }).flags.map((f) => f.rule),
+        description,
+      ).toContain('value-per-kg-low');
   });
 
   it('weight against volume out of range', () => {
