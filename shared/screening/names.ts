@@ -12,6 +12,11 @@ export interface NameRules {
   legalSuffixes: readonly string[];
   /** Particles that carry no identity ("de", "la", "the" …), folded. */
   stopTokens: readonly string[];
+  /**
+   * Titles, honorifics and generational suffixes ("lic", "sra", "c p", "mr", "jr" …), folded:
+   * dropped at the start and end of each comma-separated part of a name.
+   */
+  titles: readonly string[];
   /** Generic business words weighted down ("trading", "international" …), folded. */
   weakTokens: readonly string[];
   /** Weight of a weak token relative to a normal one (0..1). */
@@ -37,6 +42,9 @@ export interface NormalisedName {
  */
 export class NameNormaliser {
   private readonly suffixes = new Map<string, string[][]>();
+  /** Title sequences by their first and by their last token, longest first. */
+  private readonly titlesFirst = new Map<string, string[][]>();
+  private readonly titlesLast = new Map<string, string[][]>();
   private readonly stop: Set<string>;
   private readonly weak: Set<string>;
   /** The words as written → their fold, class and weight (this.wordInfo[id]). */
@@ -44,13 +52,10 @@ export class NameNormaliser {
   private readonly wordInfo: Word[] = [];
 
   constructor(readonly rules: NameRules) {
-    for (const raw of rules.legalSuffixes) {
-      const seq = foldText(raw).split(' ').filter(Boolean);
-      if (seq.length === 0) continue;
-      const list = this.suffixes.get(seq[0]!) ?? [];
-      list.push(seq);
-      list.sort((a, b) => b.length - a.length);
-      this.suffixes.set(seq[0]!, list);
+    for (const raw of rules.legalSuffixes) addSequence(this.suffixes, raw, true);
+    for (const raw of rules.titles) {
+      addSequence(this.titlesFirst, raw, true);
+      addSequence(this.titlesLast, raw, false);
     }
     this.stop = new Set(rules.stopTokens.map((t) => foldText(t)));
     this.weak = new Set(rules.weakTokens.map((t) => foldText(t)));
@@ -60,11 +65,18 @@ export class NameNormaliser {
     // The words of the name, each folded once and then found in the word cache: a million
     // parcels hold a few thousand distinct name words, so a party costs a scan and a few
     // probes instead of folding, splitting and three set lookups a token.
-    const text = reorderLastFirst(name);
+    const text = reorder(name);
+    const firstEnd = FIRST_END;
     let n = 0;
+    // The parts of the name as written (between commas; "First" and "LAST" of a reordered name)
+    // start at WORDS[PART_STARTS[k]]: titles are dropped at their edges.
+    let parts = 0;
+    let newPart = false;
+    let flags = 0;
     for (let i = 0; i < text.length;) {
       let c = text.charCodeAt(i);
       if (foldsToSeparator(c)) {
+        if (c === COMMA || i === firstEnd) newPart = true;
         i++;
         continue;
       }
@@ -78,8 +90,15 @@ export class NameNormaliser {
       const word = id >= 0 ? this.wordInfo[id]! : this.word(text, start, i, h);
       // A word with Cyrillic, Greek or hidden characters: the whole name is read as Latin.
       if (word === undefined) return this.normalise(latinText(name).text);
+      if (newPart) {
+        if (n > 0) PART_STARTS[parts++] = n;
+        newPart = false;
+      }
+      flags |= word.flags;
       WORDS[n++] = word;
     }
+    const scanned = n;
+    if (flags & TITLE) n = this.dropTitles(n, parts);
     const tokens: string[] = [];
     const weights: number[] = [];
     for (let i = 0; i < n;) {
@@ -104,13 +123,66 @@ export class NameNormaliser {
       }
       i++;
     }
-    if (n > 1024) WORDS.length = 0; // a hostile name's words are not kept for the next one
+    if (scanned > 1024) WORDS.length = 0; // a hostile name's words are not kept for the next one
+    if (parts > 1024) PART_STARTS.length = 0;
     // Bounded work on hostile input: a party name longer than MAX_NAME_TOKENS is screened on its start.
     if (tokens.length > MAX_NAME_TOKENS) {
       tokens.length = MAX_NAME_TOKENS;
       weights.length = MAX_NAME_TOKENS;
     }
     return new Normalised(tokens, weights);
+  }
+
+  /**
+   * Drops the titles at the start and end of each part of the name WORDS[0, n) (PART_STARTS[0,
+   * parts) split it), a part of titles alone ("…, Lic.") whole; returns the words left. A title
+   * inside a part is kept ("Juan Don Pérez"), and so are all of them when nothing but titles
+   * and particles would be left ("Don", "Sr. Jr."): a name must keep something to match.
+   */
+  private dropTitles(n: number, parts: number): number {
+    let named = false;
+    for (let p = 0; p <= parts && !named; p++) {
+      const from = this.titlesFrom(p === 0 ? 0 : PART_STARTS[p - 1]!, p === parts ? n : PART_STARTS[p]!);
+      const to = this.titlesTo(from, p === parts ? n : PART_STARTS[p]!);
+      for (let i = from; i < to; i++) if (!(WORDS[i]!.flags & STOP)) named = true;
+    }
+    if (!named) return n;
+    let m = 0;
+    for (let p = 0; p <= parts; p++) {
+      const end = p === parts ? n : PART_STARTS[p]!;
+      const from = this.titlesFrom(p === 0 ? 0 : PART_STARTS[p - 1]!, end);
+      const to = this.titlesTo(from, end);
+      for (let i = from; i < to; i++) WORDS[m++] = WORDS[i];
+    }
+    return m;
+  }
+
+  /** Where WORDS[from, to) starts once the titles at its start are skipped. */
+  private titlesFrom(from: number, to: number): number {
+    let i = from;
+    next: while (i < to && WORDS[i]!.flags & TITLE_FIRST) {
+      for (const seq of this.titlesFirst.get(WORDS[i]!.token)!)
+        if (i + seq.length <= to && wordsAre(seq, i)) {
+          i += seq.length;
+          continue next;
+        }
+      break;
+    }
+    return i;
+  }
+
+  /** Where WORDS[from, to) ends once the titles at its end are skipped. */
+  private titlesTo(from: number, to: number): number {
+    let i = to;
+    next: while (i > from && WORDS[i - 1]!.flags & TITLE_LAST) {
+      for (const seq of this.titlesLast.get(WORDS[i - 1]!.token)!)
+        if (i - seq.length >= from && wordsAre(seq, i - seq.length)) {
+          i -= seq.length;
+          continue next;
+        }
+      break;
+    }
+    return i;
   }
 
   /**
@@ -124,7 +196,11 @@ export class NameNormaliser {
     const weak = this.weak.has(token);
     const info: Word = {
       token,
-      flags: (this.suffixes.has(token) ? SUFFIX_START : 0) | (this.stop.has(token) ? STOP : 0),
+      flags:
+        (this.suffixes.has(token) ? SUFFIX_START : 0) |
+        (this.stop.has(token) ? STOP : 0) |
+        (this.titlesFirst.has(token) ? TITLE_FIRST : 0) |
+        (this.titlesLast.has(token) ? TITLE_LAST : 0),
       weight: (weak ? this.rules.weakTokenWeight : 1) * tokenWeight(token),
     };
     if (this.words.full(end - start)) {
@@ -199,7 +275,10 @@ export class NameNormaliser {
       if (bi < 0) break;
       usedA |= 1 << bi;
       usedB |= 1 << bj;
-      gotA += a.weights[bi]! * best;
+      // A listed initial standing for a party word counts for the listed name only: the
+      // candidate index finds names by the party's own words, so the party's coverage must come
+      // from words the listed name spells out (see minPartyCoverage).
+      if (bTokens[bj]!.length > 1 || a.tokens[bi]!.length === 1) gotA += a.weights[bi]! * best;
       gotB += bWeights[bj]! * best;
     }
     // The party side weighs more: a listed name often carries a second surname or middle name
@@ -221,6 +300,11 @@ export class NameNormaliser {
     if (t === u) return 1;
     const lt = t.length;
     const lu = u.length;
+    // An initial stands for a word it starts ("J." for "James"), but says only its first letter.
+    if (lt === 1 || lu === 1) {
+      const c = t.charCodeAt(0);
+      return c === u.charCodeAt(0) && c >= 0x61 && c <= 0x7a ? INITIAL_SIMILARITY : 0;
+    }
     if (lt > MAX_FUZZY_TOKEN || lu > MAX_FUZZY_TOKEN) return 0;
     if (Math.min(lt, lu) / Math.max(lt, lu) < this.rules.minTokenLengthRatio) return 0;
     const jw = jaroWinkler(t, u);
@@ -233,6 +317,13 @@ export class NameNormaliser {
 }
 
 export const MAX_NAME_TOKENS = 24;
+/**
+ * Token similarity of an initial and a word it starts. Below any pair of whole words (0.8 and
+ * up), so those are paired first; at least 0.47, so that one initial beside two whole words
+ * reaches 0.9 ("Bradley J. Holloway", "R. Quintero Barragán"); under 0.67, so that an initial
+ * and one surname never do ("R. Quintero" for "QUINTERO, Rigo"). 0.6 leaves both a margin.
+ */
+export const INITIAL_SIMILARITY = 0.6;
 /**
  * Tokens longer than this count as the same only when equal. No word of a name is this long,
  * and the fuzzy ways cost a token's length squared (its one-letter deletions, Jaro–Winkler's
@@ -261,10 +352,36 @@ interface Word {
 /** Word.flags: the word starts a legal-form sequence ("s" of "s a de c v"); it is a particle ("de"). */
 const SUFFIX_START = 1;
 const STOP = 2;
+/** … it starts or ends a title sequence ("c" and "p" of "c p"). */
+const TITLE_FIRST = 4;
+const TITLE_LAST = 8;
+const TITLE = TITLE_FIRST | TITLE_LAST;
+const COMMA = 0x2c;
 /** Word cache slots (a power of two): up to 49,152 distinct words. */
 const WORD_SLOTS = 1 << 16;
 /** The current name's words (normalise is synchronous: one name at a time). */
 const WORDS: (Word | undefined)[] = [];
+/** Where the current name's parts after the first start in WORDS. */
+const PART_STARTS: number[] = [];
+/** Where "First" ends in the text reorder() returned last, or −1 when it did not reorder. */
+let FIRST_END = -1;
+
+/** WORDS[at ..] starts with the tokens `seq`. */
+function wordsAre(seq: readonly string[], at: number): boolean {
+  for (let j = 0; j < seq.length; j++) if (WORDS[at + j]!.token !== seq[j]) return false;
+  return true;
+}
+
+/** Adds the folded token sequence of `raw` to `map`, keyed by its first (or last) token, longest first. */
+function addSequence(map: Map<string, string[][]>, raw: string, byFirst: boolean): void {
+  const seq = foldText(raw).split(' ').filter(Boolean);
+  if (seq.length === 0) return;
+  const key = byFirst ? seq[0]! : seq[seq.length - 1]!;
+  const list = map.get(key) ?? [];
+  list.push(seq);
+  list.sort((a, b) => b.length - a.length);
+  map.set(key, list);
+}
 
 /** `a` holds the first `nb` tokens of `b`, in order, and no others. */
 function sameTokens(a: readonly string[], b: readonly string[], nb: number): boolean {
@@ -283,7 +400,11 @@ function sum(xs: ArrayLike<number>, n = xs.length): number {
 /** Weight of the screened party's side in the similarity; the listed name has the rest. */
 const PARTY_SIDE = 0.6;
 
-/** Longer tokens say more about identity; initials and two-letter tokens little. */
+/**
+ * Longer tokens say more about identity; initials and two-letter tokens little. An initial
+ * weighs a fifth of a word: paired with the word it starts it lifts a name only a little, and
+ * left unpaired it barely lowers one.
+ */
 function tokenWeight(t: string): number {
   return t.length <= 1 ? 0.2 : t.length === 2 ? 0.5 : 1;
 }
@@ -294,11 +415,18 @@ function tokenWeight(t: string): number {
  * caller's suffix removal either way (token order does not matter to the similarity).
  */
 export function reorderLastFirst(name: string): string {
+  return reorder(name);
+}
+
+/** reorderLastFirst(), noting where "First" ends in FIRST_END (where normalise() starts a new part). */
+function reorder(name: string): string {
+  FIRST_END = -1;
   const comma = name.indexOf(',');
   if (comma <= 0 || name.indexOf(',', comma + 1) >= 0) return name;
   const last = name.slice(0, comma).trim();
   const first = name.slice(comma + 1).trim();
   if (!last || !first) return name;
+  FIRST_END = first.length;
   return `${first} ${last}`;
 }
 

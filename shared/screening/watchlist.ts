@@ -7,6 +7,7 @@ import {
 } from './names.js';
 import { decodeUtf8OrWindows1252 } from '../formats/stream.js';
 import { freshMap } from '../validation/memo.js';
+import { namesWithin } from './party-names.js';
 import { TokenPairIndex, withRoom } from './pairs.js';
 import { StringCache } from './string-cache.js';
 
@@ -343,7 +344,7 @@ export class WatchlistIndex {
     // Most parties match nothing: they are remembered without a result, as NO_MATCH.
     if (id === NO_MATCH) return NO_MATCHES;
     if (id >= 0) return results[id]!;
-    const result = this.searchIndexed(name, limit);
+    const result = this.searchWithin(name, limit);
     if (names.full(name.length)) {
       names.clear();
       results.length = 0;
@@ -351,6 +352,21 @@ export class WatchlistIndex {
     const value = result.length === 0 ? NO_MATCH : results.length;
     if (names.put(name, value) && value !== NO_MATCH) results.push(result);
     return result;
+  }
+
+  /** searchIndexed() of the name and of each name within it (party-names.ts), best per entry. */
+  private searchWithin(name: string, limit: number): readonly WatchlistMatch[] {
+    const whole = this.searchIndexed(name, limit);
+    const within = namesWithin(name);
+    if (within.length === 0) return whole;
+    const byEntry = new Map<WatchlistEntry, WatchlistMatch>();
+    for (const found of [whole, ...within.map((n) => this.searchIndexed(n, limit))])
+      for (const m of found) {
+        const prev = byEntry.get(m.entry);
+        if (!prev || m.similarity > prev.similarity) byEntry.set(m.entry, m);
+      }
+    // A stable sort: on ties, the whole name's matches come first.
+    return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
   }
 
   /** The index lookup itself, without the memo (what the benchmark measures). */

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jaroWinkler, NameNormaliser, oneEditApart, reorderLastFirst } from '../../shared/screening/names.js';
+import {
+  INITIAL_SIMILARITY,
+  jaroWinkler,
+  NameNormaliser,
+  oneEditApart,
+  reorderLastFirst,
+} from '../../shared/screening/names.js';
 import { defaultRuleSet } from '../../shared/screening/rules.js';
 import { foldText } from '../../shared/screening/text.js';
 
@@ -72,8 +78,30 @@ function plainNormalise(name: string): { tokens: string[]; weights: number[] } {
   const suffixes = rules.legalSuffixes.map((x) => foldText(x).split(' ')).sort((a, b) => b.length - a.length);
   const stop = new Set(rules.stopTokens.map(foldText));
   const weak = new Set(rules.weakTokens.map(foldText));
+  const titles = rules.titles.map((x) => foldText(x).split(' ')).sort((a, b) => b.length - a.length);
   const folded = foldText(reorderLastFirst(name));
-  const raw = folded ? folded.split(' ') : [];
+  const all = folded ? folded.split(' ') : [];
+  // The parts of the name as written, in the order of `all`: "First" and "LAST" when reordered.
+  const comma = name.indexOf(',');
+  const parts = (
+    reorderLastFirst(name) === name ? name.split(',') : [name.slice(comma + 1), name.slice(0, comma)]
+  )
+    .map((p) => foldText(p))
+    .filter(Boolean)
+    .map((p) => p.split(' '));
+  expect(parts.flat()).toEqual(all);
+  // Titles off the start and end of each part, unless no word but titles and particles is left.
+  const isAt = (words: string[], at: number, seq: string[]) => seq.every((t, j) => words[at + j] === t);
+  const trimmed = parts.map((words) => {
+    let from = 0;
+    let to = words.length;
+    for (let seq; (seq = titles.find((q) => from + q.length <= to && isAt(words, from, q)));)
+      from += seq.length;
+    for (let seq; (seq = titles.find((q) => to - q.length >= from && isAt(words, to - q.length, q)));)
+      to -= seq.length;
+    return words.slice(from, to);
+  });
+  const raw = trimmed.flat().some((t) => !stop.has(t)) ? trimmed.flat() : all;
   const tokens: string[] = [];
   for (let i = 0; i < raw.length;) {
     const seq = suffixes.find((q) => q.every((t, j) => raw[i + j] === t));
@@ -114,6 +142,12 @@ describe('name normalisation through the word cache', () => {
     '😀',
     '\t',
     '\u00a0',
+    'Lic.',
+    'Sra',
+    'C.P.',
+    'Jr',
+    'don',
+    'p',
   ];
   const part = fc.oneof(fc.constantFrom(...words), fc.string({ unit: 'binary', maxLength: 12 }));
 
@@ -172,5 +206,93 @@ describe('name similarity', () => {
     expect(
       sim('Hubei Chemical Trading Co Ltd', 'Hubei Xinyuan Chemical Trading Company Limited'),
     ).toBeLessThan(0.9);
+  });
+});
+
+describe('titles and honorifics', () => {
+  const text = (name: string) => normaliser.normalise(name).text;
+
+  it('come with the rules by default, folded', () => {
+    const { titles } = defaultRuleSet().deniedParty;
+    for (const t of ['lic', 'ing', 'arq', 'sra', 'mr', 'c p', 'don', 'jr', 'iii'])
+      expect(titles).toContain(t);
+  });
+
+  it('are dropped at the start and generational suffixes at the end of a name', () => {
+    for (const name of [
+      'Lic. Rigoberto Quintero Barragán',
+      'Ing. Rigoberto Quintero Barragán',
+      'Arq. Rigoberto Quintero Barragán',
+      'C.P. Rigoberto Quintero Barragán',
+      'Sr. Lic. Rigoberto Quintero Barragán', // several
+      'Quintero Barragán Rigoberto, Lic.',
+      'Quintero Barragán, Rigoberto, Lic.', // alone after a comma
+      'Lic. Quintero Barragán, Rigoberto', // at the start of the name as written
+      'Rigoberto Quintero Barragán Jr.',
+    ])
+      expect(normaliser.normalise(name).tokens.sort(), name).toEqual(['barragan', 'quintero', 'rigoberto']);
+    expect(text('Sra. Maria Fernanda Montoya Alvarez')).toBe('maria fernanda montoya alvarez');
+    expect(text('Mr. Bradley James Holloway Jr.')).toBe('bradley james holloway');
+    expect(text('HOLLOWAY, Bradley James, III')).toBe('holloway bradley james');
+    expect(text('Holloway Jr., Bradley James')).toBe('bradley james holloway');
+  });
+
+  it('are kept in the middle of a name, and when they are all the name has', () => {
+    expect(text('Juan Don Pérez')).toBe('juan don perez');
+    expect(text('Comercializadora Lic Ramos, S.A. de C.V.')).toBe('comercializadora lic ramos');
+    for (const name of ['Don', 'Mr.', 'Sr. Jr.', 'Lic., Ing.', 'Don de la']) {
+      const tokens = normaliser.normalise(name).tokens;
+      expect(tokens.length, name).toBeGreaterThan(0);
+    }
+    expect(text('Sr. Jr.')).toBe('sr jr');
+  });
+
+  it('hide no listed name, on either side', () => {
+    expect(sim('Lic. Rigoberto Quintero Barragán', 'QUINTERO BARRAGÁN, Rigoberto')).toBe(1);
+    expect(sim('Mr. Bradley James Holloway Jr.', 'HOLLOWAY, Bradley James')).toBe(1);
+    expect(sim('Bradley James Holloway', 'HOLLOWAY, Bradley James, Jr.')).toBe(1);
+  });
+});
+
+describe('initials', () => {
+  it('pair with a word that starts with their letter, at a reduced similarity, either way', () => {
+    const s = normaliser.tokenSimilarity('m', 'manuel');
+    expect(s).toBe(INITIAL_SIMILARITY);
+    expect(normaliser.tokenSimilarity('manuel', 'm')).toBe(s);
+    expect(s).toBeGreaterThan(0);
+    expect(s).toBeLessThan(0.8); // below any pair of whole words: those are paired first
+    expect(normaliser.tokenSimilarity('m', 'juan')).toBe(0);
+    expect(normaliser.tokenSimilarity('m', 'm')).toBe(1);
+    expect(normaliser.tokenSimilarity('3', '3m')).toBe(0); // a digit is no initial
+  });
+
+  it('stand for the listed words they start', () => {
+    for (const [party, listed] of [
+      ['Hector M. Espinoza Ruvalcaba', 'ESPINOZA RUVALCABA, Héctor Manuel'],
+      ['H. Manuel Espinoza Ruvalcaba', 'ESPINOZA RUVALCABA, Héctor Manuel'],
+      ['Bradley J. Holloway', 'HOLLOWAY, Bradley James'],
+      ['R. Quintero Barragan', 'QUINTERO BARRAGÁN, Rigoberto'],
+      ['María F. Montoya Álvarez', 'MONTOYA ÁLVAREZ, María Fernanda'],
+    ])
+      expect(sim(party!, listed!), party).toBeGreaterThanOrEqual(0.9);
+    // An initial helps, never hurts: with it a name scores more than without.
+    expect(sim('Hector M. Espinoza Ruvalcaba', 'ESPINOZA RUVALCABA, Héctor Manuel')).toBeGreaterThan(
+      sim('Hector Espinoza Ruvalcaba', 'ESPINOZA RUVALCABA, Héctor Manuel'),
+    );
+  });
+
+  it('carry no name', () => {
+    for (const [party, listed] of [
+      ['R. Quintero', 'QUINTERO BARRAGÁN, Rigoberto'],
+      ['R. Quintero', 'QUINTERO, Rigo'],
+      ['J. Holloway', 'HOLLOWAY, Bradley James'],
+      ['B. J. Holloway', 'HOLLOWAY, Bradley James'], // two initials and a surname: too little
+      ['B. J. Holloway', 'HOLLOWAY, Brad'],
+      ['Bradley K. Holloway', 'HOLLOWAY, Bradley James'], // another letter
+      ['Hector M. Espinoza Ramírez', 'ESPINOZA RUVALCABA, Héctor Manuel'],
+      ['R. Quintero Salazar', 'QUINTERO BARRAGÁN, Rigoberto'],
+      ['Bradley J. Hollis', 'HOLLOWAY, Bradley James'],
+    ])
+      expect(sim(party!, listed!), `${party} / ${listed}`).toBeLessThan(0.9);
   });
 });

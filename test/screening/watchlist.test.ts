@@ -158,6 +158,77 @@ describe('watchlist index', () => {
       expect(index.search(name)).toEqual([]);
   });
 
+  it('finds listed people behind titles, honorifics and generational suffixes', () => {
+    for (const [party, entity] of [
+      ['Lic. Rigoberto Quintero Barragán', '90001'],
+      ['Ing. Rigoberto Quintero Barragán', '90001'],
+      ['Arq. Rigoberto Quintero Barragán', '90001'],
+      ['Quintero Barragán Rigoberto, Lic.', '90001'],
+      ['QUINTERO BARRAGAN, RIGOBERTO, LIC.', '90001'],
+      ['Sra. Maria Fernanda Montoya Alvarez', '90006'],
+      ['Mr. Bradley James Holloway Jr.', '90009'],
+    ] as const)
+      expect(best(party), party).toMatchObject({ similarity: 1, entry: { entityNumber: entity } });
+  });
+
+  it('finds listed people written with initials, and not on an initial and a surname alone', () => {
+    for (const [party, entity] of [
+      ['Hector M. Espinoza Ruvalcaba', '90014'],
+      ['Héctor Manuel Espinoza', '90014'], // as before: a dropped second surname
+      ['Bradley J. Holloway', '90009'],
+      ['R. Quintero Barragan', '90001'],
+      ['María F. Montoya Álvarez', '90006'],
+    ] as const)
+      expect(best(party)?.entry.entityNumber, party).toBe(entity);
+    for (const name of [
+      'R. Quintero',
+      'J. Holloway',
+      'B. J. Holloway',
+      'Bradley K. Holloway',
+      'R. Quintero Salazar',
+      'Hector M. Espinoza Ramírez',
+      'María F. Montoya Ruiz',
+      'Lic. Juan Carlos Ramírez',
+      'Sr. José Guerrero',
+    ])
+      expect(index.search(name), name).toEqual([]);
+  });
+
+  it('returns the same answer as a linear scan for names with initials and titles, listed or screened', () => {
+    const r = rng(13);
+    const listed = generateWatchlist(r, 1500);
+    // Some listed people carry a title, a suffix or an initial for a given name or a surname.
+    for (let i = 0; i < listed.length; i += 7) {
+      const p = listed[i]!;
+      if (p.type !== 'Individual' || !p.first || !p.last) continue;
+      const k = i % 4;
+      listed[i] =
+        k === 0
+          ? { ...p, name: `${p.last.toUpperCase()}, ${p.first.charAt(0)}.` }
+          : k === 1
+            ? { ...p, name: `${p.last.toUpperCase()}, ${p.first} ${p.last.charAt(0)}.` }
+            : k === 2
+              ? { ...p, name: `${p.last.toUpperCase()}, Lic. ${p.first}` }
+              : { ...p, name: `${p.last.toUpperCase()}, ${p.first}, Jr.` };
+    }
+    const big = new WatchlistIndex(listed, new NameNormaliser(dp), dp.threshold);
+    const initials = (name: string, r: () => number) =>
+      name
+        .split(' ')
+        .map((w) => (r() < 0.3 ? `${w.charAt(0)}.` : w))
+        .join(' ');
+    let hits = 0;
+    for (let i = 0; i < 600; i++) {
+      const p = listed[Math.floor(r() * listed.length)]!;
+      const base = i % 3 === 2 ? mxPerson(r) : nameVariant(p, r).name;
+      const q = i % 2 === 0 ? initials(base, r) : `${['Lic.', 'Sra.', 'Mr.', 'Ing.'][i % 4]} ${base}`;
+      const a = big.searchIndexed(q, 3);
+      expect(a, q).toEqual(big.searchLinear(q, 3));
+      if (a.length > 0) hits++;
+    }
+    expect(hits).toBeGreaterThan(100);
+  });
+
   it('finds a name whose words break elsewhere: run together, split, cut across continuation lines', () => {
     const listed = WatchlistIndex.fromCsv(
       [

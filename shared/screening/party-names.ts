@@ -1,0 +1,34 @@
+/**
+ * The names a party field holds besides the whole of it. Filers put two people in one field
+ * ("Lucía Torres c/o Rigoberto Quintero", "… y/o …"), an attention line ("Attn: …"), a trade
+ * name ("… dba …") or an alias in brackets ("QUINTERO BARRAGÁN, Rigoberto (El Ingeniero)"). Screened
+ * only as a whole, a listed name is then a fraction of the field and falls below the threshold:
+ * each name within is screened too (WatchlistIndex.search).
+ */
+
+/** Cheap test first: most names hold none of these. */
+const MAY_HOLD = /[()/;]|\b(?:dba|aka|alias|attn|atn|atenci[oó]n)\b/i;
+/** Where one name ends and another begins. */
+const BETWEEN =
+  /\s+(?:y\/o|c\/o|a\/c|and\/or|d\/b\/a|dba|aka|a\.k\.a\.?|alias)\s+|\s+\/\s+|;|(?:^|\s)(?:attn|atn|atenci[oó]n|c\/o|a\/c)\s*[:.]?\s+/i;
+const BRACKETED = /\(([^()]*)\)/g;
+/** A hostile field cannot make one party cost more than this many searches. */
+const MAX_NAMES = 6;
+
+export function namesWithin(name: string): string[] {
+  if (!MAY_HOLD.test(name)) return [];
+  const found: string[] = [];
+  const outside = name.replace(BRACKETED, (_, inside: string) => {
+    found.push(inside);
+    return ' ';
+  });
+  found.unshift(...outside.split(new RegExp(BETWEEN.source, 'gi')));
+  const whole = name.trim();
+  const names: string[] = [];
+  for (const part of found) {
+    const n = part.replace(/\s+/g, ' ').trim();
+    if (/\p{L}/u.test(n) && n !== whole && !names.includes(n)) names.push(n);
+    if (names.length === MAX_NAMES) break;
+  }
+  return names;
+}
