@@ -401,14 +401,16 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       }
       const byRule = new Map<number, { start: number; end: number }[]>();
       const items = contexts ? itemBreaks(description) : undefined;
-      const evenItems = new Map<number, Set<number>>();
-      if (items && evens)
+      let evenItems: Map<number, Set<number>> | undefined;
+      if (items && evens) {
+        evenItems = new Map();
         for (const [rule, spans] of evens)
           evenItems.set(rule, new Set(spans.map((e) => itemOf(items, e.start))));
+      }
       for (const h of hits) {
         if (h.data.kind !== 'term') continue;
         const near = contexts?.get(h.data.rule);
-        if (near && cleared(description, h, near, evenItems.get(h.data.rule), items!)) continue;
+        if (near && cleared(description, h, near, evenItems?.get(h.data.rule), items!)) continue;
         const rule = rules.termRules[h.data.rule]!;
         if (rule.minWeightKg !== undefined && c.weightKg < rule.minWeightKg) continue;
         const list = byRule.get(h.data.rule) ?? [];
