@@ -8,7 +8,7 @@ import { findCasNumbers } from './cas.js';
 import { NameNormaliser } from './names.js';
 import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
 import type { Disguise } from './latin.js';
-import { foldsToSeparator, foldText, latinText, needsLatin, TermMatcher } from './text.js';
+import { foldText, latinText, needsLatin, TermMatcher } from './text.js';
 import type { Flag, FlagCategory, ScreeningResult } from './types.js';
 import { parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
 
@@ -166,14 +166,12 @@ function push(map: Map<number, Span[]>, rule: number, span: Span): void {
 }
 
 /**
- * A context word counts only near the hit: in the same item of the description (items are
- * joined with "; ") with at most CONTEXT_WORDS words between. Anywhere in the text, an innocent
- * item ("Taza de cerámica") cleared a dangerous one beside it ("Pistola Glock 19 9mm").
+ * A context word counts only in the same item of the description as the hit (items are joined
+ * with "; " or stand on their own lines). Anywhere in the text, an innocent item ("Taza de
+ * cerámica") cleared a dangerous one beside it ("Pistola Glock 19 9mm"). A window of a few words
+ * instead was tried and dropped: it let through ink cartridges and paint guns whose context
+ * stands further away ("Cartuchos originales color negro y tricolor HP").
  */
-const CONTEXT_WORDS = 4;
-/** Beyond this many characters between them, a context word is never near (bounds the work). */
-const CONTEXT_CHARS = 80;
-
 /** Where the description's items end (";" or a line break), ascending. */
 function itemBreaks(text: string): number[] {
   const breaks: number[] = [];
@@ -196,58 +194,11 @@ function itemOf(breaks: readonly number[], at: number): number {
   return lo;
 }
 
-/** True when text[from, to), between a hit and a context word, keeps them near (see CONTEXT_WORDS). */
-function closeBy(text: string, from: number, to: number): boolean {
-  if (to - from > CONTEXT_CHARS) return false;
-  let words = 0;
-  let inWord = false;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x3b || c === 0x0a || c === 0x0d) return false;
-    const letter = !foldsToSeparator(c);
-    if (letter && !inWord) words++;
-    inWord = letter;
-  }
-  return words <= CONTEXT_WORDS;
-}
-
-/**
- * Whether a context word near the hit clears it, unless a word of the rule's `evenNear` stands
- * in the same item ("9mm HP cartridges": "HP" would clear "cartridges" as ink cartridges).
- * Hits come in order of their end (TermMatcher.scan), so the context words near one are found
- * by bisection: a text of many hits costs hits × log(hits), not hits².
- */
-function cleared(
-  text: string,
-  hit: Span,
-  contexts: readonly Span[],
-  evenItems: ReadonlySet<number> | undefined,
-  breaks: readonly number[],
-): boolean {
-  if (evenItems?.has(itemOf(breaks, hit.start))) return false;
-  let lo = 0;
-  let hi = contexts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (contexts[mid]!.end < hit.start - CONTEXT_CHARS) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let k = lo; k < contexts.length; k++) {
-    const c = contexts[k]!;
-    if (c.start > hit.end + CONTEXT_CHARS) {
-      if (c.end > hit.end + 2 * CONTEXT_CHARS) break;
-      continue;
-    }
-    if (
-      c.end <= hit.start
-        ? closeBy(text, c.end, hit.start)
-        : c.start >= hit.end
-          ? closeBy(text, hit.end, c.start)
-          : true
-    )
-      return true;
-  }
-  return false;
+/** The items of the description holding each rule's spans (context or evenNear words). */
+function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map<number, Set<number>> {
+  const items = new Map<number, Set<number>>();
+  for (const [rule, list] of spans) items.set(rule, new Set(list.map((e) => itemOf(breaks, e.start))));
+  return items;
 }
 
 /** The description as the stop-word check reads it: "gіft" with a Cyrillic "і" is a gift. */
@@ -400,17 +351,18 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         }
       }
       const byRule = new Map<number, { start: number; end: number }[]>();
-      const items = contexts ? itemBreaks(description) : undefined;
-      let evenItems: Map<number, Set<number>> | undefined;
-      if (items && evens) {
-        evenItems = new Map();
-        for (const [rule, spans] of evens)
-          evenItems.set(rule, new Set(spans.map((e) => itemOf(items, e.start))));
-      }
+      // A context word clears the rule's hits in its item, unless a word of the rule's
+      // `evenNear` stands there too ("Cartuchos calibre .380 HP": "HP" would clear ink cartridges).
+      const breaks = contexts ? itemBreaks(description) : undefined;
+      const contextItems = contexts && itemsByRule(contexts, breaks!);
+      const evenItems = contexts && evens && itemsByRule(evens, breaks!);
       for (const h of hits) {
         if (h.data.kind !== 'term') continue;
-        const near = contexts?.get(h.data.rule);
-        if (near && cleared(description, h, near, evenItems?.get(h.data.rule), items!)) continue;
+        const cleared = contextItems?.get(h.data.rule);
+        if (cleared) {
+          const item = itemOf(breaks!, h.start);
+          if (cleared.has(item) && !evenItems?.get(h.data.rule)?.has(item)) continue;
+        }
         const rule = rules.termRules[h.data.rule]!;
         if (rule.minWeightKg !== undefined && c.weightKg < rule.minWeightKg) continue;
         const list = byRule.get(h.data.rule) ?? [];
