@@ -4,7 +4,7 @@ import { isVagueDescription, VAGUE_TERMS } from '../reference/vague-terms.js';
 import { hash53 } from '../intake/hash.js';
 import { memo } from '../validation/memo.js';
 import { dropContained } from './contained.js';
-import { findCasNumbers } from './cas.js';
+import { findCasNumbers, type CasHit } from './cas.js';
 import { NameNormaliser } from './names.js';
 import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
 import type { Disguise } from './latin.js';
@@ -159,6 +159,23 @@ interface Span {
   end: number;
 }
 
+/** A term rule's hit in a description that no context word cleared. */
+interface TermSpan extends Span {
+  rule: number;
+}
+
+/** What screening reads from a description's text alone (remembered per description). */
+interface DescriptionReading {
+  terms: readonly TermSpan[];
+  consolidation: boolean;
+  vagueWord: boolean;
+  noValueExpected: boolean;
+  cas: CasHit[];
+  disguises: readonly Disguise[];
+}
+
+const NO_TERMS: readonly TermSpan[] = Object.freeze([]);
+
 function push(map: Map<number, Span[]>, rule: number, span: Span): void {
   const list = map.get(rule);
   if (list) list.push(span);
@@ -233,10 +250,51 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   // A manifest repeats its descriptions (a seller's products, item after item): their hits,
   // terms and CAS numbers, are remembered. The automaton's table is ~0.5 MB, and walking it for
   // every parcel missed the processor caches more than the pass itself cost.
-  const scanDescription = memo(
-    (d: string) => ({ hits: matcher.scan(d), cas: findCasNumbers(d), disguises: disguisesIn(d) }),
-    DESCRIPTION_MEMO,
-  );
+  // What the description says depends on its text alone, so the context words are weighed here,
+  // once per description, not for every parcel that repeats it.
+  const scanDescription = memo((d: string): DescriptionReading => {
+    const hits = matcher.scan(d);
+    const reading: DescriptionReading = {
+      terms: NO_TERMS,
+      consolidation: false,
+      vagueWord: false,
+      noValueExpected: false,
+      cas: findCasNumbers(d),
+      disguises: disguisesIn(d),
+    };
+    if (hits.length === 0) return reading;
+    // Context words and the words that overrule them, per rule (rare: most texts hold none).
+    let contexts: Map<number, Span[]> | undefined;
+    let evens: Map<number, Span[]> | undefined;
+    for (const h of hits) {
+      if (h.data.kind === 'context') push((contexts ??= new Map()), h.data.rule, h);
+      else if (h.data.kind === 'even') push((evens ??= new Map()), h.data.rule, h);
+      else if (h.data.kind === 'marker') {
+        if (h.data.marker === 'consolidation') reading.consolidation = true;
+        else if (h.data.marker === 'vague-word') reading.vagueWord = true;
+        // Documents carry no value; a description that only mentions them ("Steel parts and
+        // docs") is goods, and keeps its value checks.
+        else reading.noValueExpected = documentsOnly(d);
+      }
+    }
+    // A context word clears the rule's hits in its item, unless a word of the rule's
+    // `evenNear` stands there too ("Cartuchos calibre .380 HP": "HP" would clear ink cartridges).
+    const breaks = contexts ? itemBreaks(d) : undefined;
+    const contextItems = contexts && itemsByRule(contexts, breaks!);
+    const evenItems = contexts && evens && itemsByRule(evens, breaks!);
+    const terms: TermSpan[] = [];
+    for (const h of hits) {
+      if (h.data.kind !== 'term') continue;
+      const cleared = contextItems?.get(h.data.rule);
+      if (cleared) {
+        const item = itemOf(breaks!, h.start);
+        if (cleared.has(item) && !evenItems?.get(h.data.rule)?.has(item)) continue;
+      }
+      terms.push({ rule: h.data.rule, start: h.start, end: h.end });
+    }
+    if (terms.length > 0) reading.terms = terms;
+    return reading;
+  }, DESCRIPTION_MEMO);
 
   const hsPrefixes = new HsPrefixTrie();
   for (const rule of rules.hsRules) for (const p of rule.prefixes) hsPrefixes.add(p, rule);
@@ -329,45 +387,24 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     let textCategories = NONE;
     let mismatchable = NONE;
     let hsCategories = NONE;
-    let consolidation = false;
-    let noValueExpected = false;
-    let vagueWord = false;
 
-    // Commodity terms, context exclusions and markers: one pass over the description.
-    const { hits, cas: casHits, disguises } = scanDescription(description);
-    if (hits.length > 0) {
-      // Context words and the words that overrule them, per rule (rare: most texts hold none).
-      let contexts: Map<number, Span[]> | undefined;
-      let evens: Map<number, Span[]> | undefined;
-      for (const h of hits) {
-        if (h.data.kind === 'context') push((contexts ??= new Map()), h.data.rule, h);
-        else if (h.data.kind === 'even') push((evens ??= new Map()), h.data.rule, h);
-        else if (h.data.kind === 'marker') {
-          if (h.data.marker === 'consolidation') consolidation = true;
-          else if (h.data.marker === 'vague-word') vagueWord = true;
-          // Documents carry no value; a description that only mentions them ("Steel parts and
-          // docs") is goods, and keeps its value checks.
-          else noValueExpected = documentsOnly(description);
-        }
-      }
+    // Commodity terms (context weighed), markers, CAS numbers: read once per description.
+    const {
+      terms,
+      consolidation,
+      vagueWord,
+      noValueExpected,
+      cas: casHits,
+      disguises,
+    } = scanDescription(description);
+    if (terms.length > 0) {
       const byRule = new Map<number, { start: number; end: number }[]>();
-      // A context word clears the rule's hits in its item, unless a word of the rule's
-      // `evenNear` stands there too ("Cartuchos calibre .380 HP": "HP" would clear ink cartridges).
-      const breaks = contexts ? itemBreaks(description) : undefined;
-      const contextItems = contexts && itemsByRule(contexts, breaks!);
-      const evenItems = contexts && evens && itemsByRule(evens, breaks!);
-      for (const h of hits) {
-        if (h.data.kind !== 'term') continue;
-        const cleared = contextItems?.get(h.data.rule);
-        if (cleared) {
-          const item = itemOf(breaks!, h.start);
-          if (cleared.has(item) && !evenItems?.get(h.data.rule)?.has(item)) continue;
-        }
-        const rule = rules.termRules[h.data.rule]!;
+      for (const h of terms) {
+        const rule = rules.termRules[h.rule]!;
         if (rule.minWeightKg !== undefined && c.weightKg < rule.minWeightKg) continue;
-        const list = byRule.get(h.data.rule) ?? [];
+        const list = byRule.get(h.rule) ?? [];
         list.push({ start: h.start, end: h.end });
-        byRule.set(h.data.rule, list);
+        byRule.set(h.rule, list);
       }
       if (byRule.size > 1) dropContained(byRule, (rule) => rules.termRules[rule]!.category);
       for (const [ruleIndex, ranges] of byRule) {
