@@ -168,7 +168,8 @@ interface TermSpan extends Span {
 interface DescriptionReading {
   terms: readonly TermSpan[];
   consolidation: boolean;
-  vagueWord: boolean;
+  /** A vague description (ICS2 stop words, PACT shapes), as isVague() reads it. */
+  vague: boolean;
   noValueExpected: boolean;
   cas: CasHit[];
   disguises: readonly Disguise[];
@@ -183,13 +184,13 @@ function push(map: Map<number, Span[]>, rule: number, span: Span): void {
 }
 
 /**
- * A context word counts only in the same item of the description as the hit (items are joined
- * with "; " or stand on their own lines). Anywhere in the text, an innocent item ("Taza de
- * cerámica") cleared a dangerous one beside it ("Pistola Glock 19 9mm"). A window of a few words
- * instead was tried and dropped: it let through ink cartridges and paint guns whose context
- * stands further away ("Cartuchos originales color negro y tricolor HP").
+ * Where the description's items end (";" or a line break), ascending. A context word counts only
+ * in the same item as the hit (items are joined with "; " or stand on their own lines): anywhere
+ * in the text, an innocent item ("Taza de cerámica") cleared a dangerous one beside it ("Pistola
+ * Glock 19 9mm"). A window of a few words instead was tried and dropped: it let through ink
+ * cartridges and paint guns whose context stands further away ("Cartuchos originales color negro
+ * y tricolor HP").
  */
-/** Where the description's items end (";" or a line break), ascending. */
 function itemBreaks(text: string): number[] {
   const breaks: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -217,9 +218,6 @@ function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map
   for (const [rule, list] of spans) items.set(rule, new Set(list.map((e) => itemOf(breaks, e.start))));
   return items;
 }
-
-/** The description as the stop-word check reads it: "gіft" with a Cyrillic "і" is a gift. */
-const latin = (d: string) => (needsLatin(d) ? latinText(d).text : d);
 
 const NO_DISGUISES: readonly Disguise[] = Object.freeze([]);
 /** The words of the text that mix scripts (latin.ts); most texts hold no character to look at. */
@@ -254,15 +252,17 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   // once per description, not for every parcel that repeats it.
   const scanDescription = memo((d: string): DescriptionReading => {
     const hits = matcher.scan(d);
+    // Text with look-alike or hidden characters, once as Latin for the vague check and its disguises.
+    const latin = needsLatin(d) ? latinText(d) : undefined;
+    let vagueWord = false;
     const reading: DescriptionReading = {
       terms: NO_TERMS,
       consolidation: false,
-      vagueWord: false,
+      vague: false,
       noValueExpected: false,
       cas: findCasNumbers(d),
-      disguises: disguisesIn(d),
+      disguises: latin?.disguises ?? NO_DISGUISES,
     };
-    if (hits.length === 0) return reading;
     // Context words and the words that overrule them, per rule (rare: most texts hold none).
     let contexts: Map<number, Span[]> | undefined;
     let evens: Map<number, Span[]> | undefined;
@@ -271,7 +271,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       else if (h.data.kind === 'even') push((evens ??= new Map()), h.data.rule, h);
       else if (h.data.kind === 'marker') {
         if (h.data.marker === 'consolidation') reading.consolidation = true;
-        else if (h.data.marker === 'vague-word') reading.vagueWord = true;
+        else if (h.data.marker === 'vague-word') vagueWord = true;
         // Documents carry no value; a description that only mentions them ("Steel parts and
         // docs") is goods, and keeps its value checks.
         else reading.noValueExpected = documentsOnly(d);
@@ -293,6 +293,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       terms.push({ rule: h.data.rule, start: h.start, end: h.end });
     }
     if (terms.length > 0) reading.terms = terms;
+    // "gіft" with a Cyrillic "і" is a gift: the stop-word check reads the Latin text.
+    reading.vague = isVague(d, latin?.text ?? d, vagueWord);
     return reading;
   }, DESCRIPTION_MEMO);
 
@@ -322,10 +324,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   // that hold a vague word, or that may match PACT's shapes (short, no letters, one repeated character).
   const mayBeVague = (d: string, vagueWord: boolean) =>
     vagueWord || d.length <= 6 || !hasLetter(d) || oneRepeatedChar(d);
-  const isVague = (d: string, vagueWord: boolean) =>
-    d.length <= 80 &&
-    mayBeVague(d, vagueWord) &&
-    (isVagueDescription(latin(d)) || extraVague.has(foldText(d)));
+  const isVague = (d: string, latin: string, vagueWord: boolean) =>
+    d.length <= 80 && mayBeVague(d, vagueWord) && (isVagueDescription(latin) || extraVague.has(foldText(d)));
 
   const score = (flags: readonly Flag[]) => {
     if (flags.length === 0) return { riskScore: 0, review: threshold <= 0 };
@@ -392,7 +392,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     const {
       terms,
       consolidation,
-      vagueWord,
+      vague: vagueText,
       noValueExpected,
       cas: casHits,
       disguises,
@@ -487,7 +487,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     // Mis-declaration and anomalies.
     const vague = mis.vagueDescription;
     const usd = toUsd(c.declaredValue, rates);
-    if (!(c.kind === 'master' && consolidation) && isVague(description, vagueWord)) {
+    if (!(c.kind === 'master' && consolidation) && vagueText) {
       let rule = 'vague-description';
       let s = vague.score;
       let why = '';
