@@ -8,9 +8,9 @@
 
 /** Cheap test first: most names hold none of these. */
 const MAY_HOLD = /[()/;]|\b(?:dba|aka|alias|attn|atn|atenci[oó]n)\b/i;
-/** Where one name ends and another begins. */
+/** Where one name ends and another begins (global for split(), which ignores lastIndex). */
 const BETWEEN =
-  /\s+(?:y\/o|c\/o|a\/c|and\/or|d\/b\/a|dba|aka|a\.k\.a\.?|alias)\s+|\s+\/\s+|;|(?:^|\s)(?:attn|atn|atenci[oó]n|c\/o|a\/c)\s*[:.]?\s+/i;
+  /\s+(?:y\/o|c\/o|a\/c|and\/or|d\/b\/a|dba|aka|a\.k\.a\.?|alias)\s+|\s+\/\s+|;|(?:^|\s)(?:attn|atn|atenci[oó]n|c\/o|a\/c)\s*[:.]?\s+/gi;
 const BRACKETED = /\(([^()]*)\)/g;
 /** A hostile field cannot make one party cost more than this many searches. */
 const MAX_NAMES = 6;
@@ -22,7 +22,7 @@ export function namesWithin(name: string): string[] {
     found.push(inside);
     return ' ';
   });
-  found.unshift(...outside.split(new RegExp(BETWEEN.source, 'gi')));
+  found.unshift(...outside.split(BETWEEN));
   const whole = name.trim();
   const names: string[] = [];
   for (const part of found) {
