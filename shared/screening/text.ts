@@ -12,7 +12,7 @@
  * automaton needs one table read per character.
  */
 
-import { latinise, needsLatinising } from './latin.js';
+import { latinise, needsLatinising, type Latinised } from './latin.js';
 
 const ALPHABET = 36;
 /** Folded symbol for each UTF-16 code unit below 0x250: 1..36 for a–z/0–9, 0 for a separator. */
@@ -118,7 +118,7 @@ export function needsLatin(text: string): boolean {
 const isWordChar = (c: number) => !foldsToSeparator(c);
 
 /** The text with Cyrillic, Greek and hidden characters read as Latin (latin.ts), and where each unit came from. */
-export function latinText(text: string): ReturnType<typeof latinise> {
+export function latinText(text: string): Latinised {
   return latinise(text, isWordChar);
 }
 
