@@ -1,6 +1,8 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
-import { documentClient } from '../../shared/aws/clients.js';
+import { documentClient, s3Client } from '../../shared/aws/clients.js';
 import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
+import { INCOMING_PREFIX, parseObjectKey } from '../../shared/intake/object-key.js';
 import type { DocumentRecord } from '../../shared/store/types.js';
 import { formatIssue, issueJson } from '../output.js';
 import { useLocalStack } from '../stack.js';
@@ -20,6 +22,54 @@ export async function waitForDocument(
     if ((doc && FINAL.has(doc.status)) || Date.now() >= deadline) return doc;
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Exit code of a `--wait` that ran out before the document was processed (0 ok, 1 not allowed, 2 cannot run). */
+export const EXIT_STILL_PROCESSING = 3;
+
+/**
+ * Whether an upload with this document id sits in the raw bucket (incoming/<carrier>/<id>/…):
+ * a document the ingest function has not read yet has no status item, only its upload.
+ */
+export async function uploadExists(bucket: string, documentId: string): Promise<boolean> {
+  let token: string | undefined;
+  do {
+    const page = await s3Client().send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: INCOMING_PREFIX, ContinuationToken: token }),
+    );
+    if (page.Contents?.some((o) => o.Key && parseObjectKey(o.Key)?.documentId === documentId)) return true;
+    token = page.NextContinuationToken;
+  } while (token);
+  return false;
+}
+
+/**
+ * Prints the status; when `waited` is a number of seconds and the document is still in flight,
+ * says so on stderr and sets exit code 3, so `intake upload --wait && …` stops there.
+ */
+export function reportStatus(
+  documentId: string,
+  doc: DocumentRecord | undefined,
+  json: boolean,
+  waited?: number,
+): void {
+  printStatus(documentId, doc, json);
+  if (waited === undefined || (doc && FINAL.has(doc.status))) return;
+  process.stderr.write(
+    `intake: document ${documentId} is still ${doc?.status ?? 'RECEIVED'} after ${waited} s` +
+      ' (is the local stack running? a document that fails five times ends in the intake DLQ)\n',
+  );
+  process.exitCode = EXIT_STILL_PROCESSING;
+}
+
+/** `--wait [seconds]` as given: undefined without it, 60 when given bare. */
+export function waitSeconds(wait: string | boolean | undefined): number | undefined {
+  if (wait === undefined || wait === false) return undefined;
+  if (wait === true) return 60;
+  const seconds = Number(wait);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new Error(`--wait takes a number of seconds, not "${wait}"`);
+  return seconds;
 }
 
 export function printStatus(documentId: string, doc: DocumentRecord | undefined, json: boolean): void {
@@ -66,9 +116,15 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print { documentId, status, counts, errors } as JSON')
     .option('--wait [seconds]', 'wait until the document is processed (default 60 s)')
     .action(async (documentId: string, opts: { json?: boolean; wait?: string | boolean }) => {
+      const seconds = waitSeconds(opts.wait);
       const stack = await useLocalStack();
-      const seconds = opts.wait === undefined ? 0 : typeof opts.wait === 'string' ? Number(opts.wait) : 60;
-      const doc = await waitForDocument(stack.tableName, documentId, seconds);
-      printStatus(documentId, doc, Boolean(opts.json));
+      let doc = await waitForDocument(stack.tableName, documentId, 0);
+      // No status item: either uploaded and not read yet (RECEIVED), or never uploaded here.
+      if (!doc && !(await uploadExists(stack.rawBucket, documentId)))
+        throw new Error(
+          `no document ${documentId} on the local stack: neither uploaded to ${stack.rawBucket} nor processed`,
+        );
+      if (seconds !== undefined) doc = await waitForDocument(stack.tableName, documentId, seconds);
+      reportStatus(documentId, doc, Boolean(opts.json), seconds);
     });
 }

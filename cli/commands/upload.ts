@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { s3Client } from '../../shared/aws/clients.js';
 import { newDocumentId, objectKey } from '../../shared/intake/object-key.js';
 import { useLocalStack } from '../stack.js';
-import { waitForDocument, printStatus } from './status.js';
+import { reportStatus, waitForDocument, waitSeconds } from './status.js';
 import { mustBeFile } from './validate.js';
 
 export function registerUpload(program: Command): void {
@@ -18,6 +18,7 @@ export function registerUpload(program: Command): void {
     .option('--wait [seconds]', 'wait until the document is processed and print its status')
     .action(async (file: string, opts: { carrier: string; json?: boolean; wait?: string | boolean }) => {
       await mustBeFile(file);
+      const seconds = waitSeconds(opts.wait);
       const stack = await useLocalStack();
       const documentId = newDocumentId();
       const key = objectKey(opts.carrier, documentId, basename(file));
@@ -25,7 +26,7 @@ export function registerUpload(program: Command): void {
         new PutObjectCommand({ Bucket: stack.rawBucket, Key: key, Body: await readFile(file) }),
       );
       const receipt = { documentId, carrierId: opts.carrier, bucket: stack.rawBucket, key };
-      if (opts.wait === undefined) {
+      if (seconds === undefined) {
         process.stdout.write(
           opts.json
             ? `${JSON.stringify(receipt)}\n`
@@ -35,8 +36,7 @@ export function registerUpload(program: Command): void {
       }
       if (!opts.json)
         process.stdout.write(`uploaded ${file} as document ${documentId}; waiting for processing…\n`);
-      const seconds = typeof opts.wait === 'string' ? Number(opts.wait) : 60;
       const doc = await waitForDocument(stack.tableName, documentId, seconds);
-      printStatus(documentId, doc, Boolean(opts.json));
+      reportStatus(documentId, doc, Boolean(opts.json), seconds);
     });
 }
