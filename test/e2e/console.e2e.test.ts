@@ -226,6 +226,22 @@ describe.skipIf(skip !== null)('reviewer console (headless Chromium, real review
     await supervisor.locator('#stat-depth', { hasText: '3' }).waitFor();
   });
 
+  it('keeps the page in place when a message comes or goes, so a click lands where aimed', async () => {
+    // announce() empties the status line, then fills it 30 ms later: the queue must not jump
+    // under the pointer meanwhile (a click aimed at a row would open another or none).
+    const queueTop = () => reviewer1.locator('#queue-table').evaluate((e) => e.getBoundingClientRect().top);
+    await reviewer1.evaluate(() => {
+      document.getElementById('status')!.textContent = '';
+    });
+    const empty = await queueTop();
+    await reviewer1.getByRole('button', { name: 'Age' }).click();
+    await reviewer1.locator('#status', { hasText: 'Sorted by age.' }).waitFor();
+    expect(Math.abs((await queueTop()) - empty)).toBeLessThan(1);
+    await reviewer1.getByRole('button', { name: 'Score' }).click();
+    await reviewer1.locator('#status', { hasText: 'Sorted by score.' }).waitFor();
+    expect(Math.abs((await queueTop()) - empty)).toBeLessThan(1);
+  });
+
   it('lets ops watch the queue but not act, with a clear 403', async () => {
     const ops = await newPage();
     await signInAs(ops, 'ops1');
