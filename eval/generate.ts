@@ -1122,6 +1122,8 @@ export function generateEvalSet(
   // Token order does not matter to the matcher: a clean name that is a permutation of a listed one is a hit by design.
   const tokenSet = (n: string) => foldText(reorderLastFirst(n)).split(' ').sort().join(' ');
   const listedNames = new Set(watchlist.flatMap((p) => [p.name, ...p.altNames]).map(tokenSet));
+  const isListed = (c: Consignment) =>
+    listedNames.has(tokenSet(c.consignee!.name)) || listedNames.has(tokenSet(c.shipper!.name));
   const out: Labelled[] = [];
   const add = (scenario: string, expected: FlagCategory[], c: Consignment) => {
     const parsed = ConsignmentSchema.parse(c); // generated data must be canonical
@@ -1132,8 +1134,7 @@ export function generateEvalSet(
   for (let i = 0; i < clean; i++) {
     let c = r() < 0.85 ? cleanParcel(r) : cleanCargo(r);
     // A clean party that happens to be listed would be a true hit: draw again.
-    while (listedNames.has(tokenSet(c.consignee!.name)) || listedNames.has(tokenSet(c.shipper!.name)))
-      c = cleanParcel(r);
+    while (isListed(c)) c = cleanParcel(r);
     add(`clean/${c.kind}`, [], c);
     if (c.kind === 'parcel' && r() < 0.1) {
       const again = 1 + Math.floor(r() * 2);
@@ -1186,8 +1187,25 @@ export function generateEvalSet(
       consignee: { ...c.consignee!, name: disguise(nameVariant(listed, r).name, r) },
     });
   }
+  // Digits and symbols for letters (shared/screening/lookalike-digits.ts), drawn after the rest.
+  for (const [scenario, expected, description, hs] of DIGIT_DISGUISED) {
+    const make = withGoods(description, hs, [0.5, 3], [10, 60]);
+    let c = make(r);
+    while (isListed(c)) c = make(r);
+    add(scenario, expected, c);
+  }
   return { consignments: out, watchlist };
 }
+
+/** Terms spelt with look-alike digits and symbols, as written ("AMM0", "FentanyI"). */
+const DIGIT_DISGUISED: [string, FlagCategory[], string, string[]][] = [
+  ['firearms/digit-disguised', ['firearms'], 'AMM0 9mm, 50 r0unds', []],
+  ['firearms/digit-disguised-es', ['firearms'], 'Si1enciador para rifle', []],
+  ['precursors/digit-disguised', ['precursors'], 'Ps3udoephedrine HCl 5kg', []],
+  ['narcotics/digit-disguised', ['narcotics'], 'FentanyI citrate powder', []],
+  ['narcotics/digit-disguised-es', ['narcotics'], 'C0ca1na en polvo', []],
+  ['fuel/digit-disguised-es', ['fuel'], 'Gas0lina en bidones', []],
+];
 
 const DISGUISED: [string, FlagCategory[], string, string[]][] = [
   ['firearms/disguised', ['firearms'], 'Ammunition 9mm, 50 rounds', []],

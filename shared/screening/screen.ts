@@ -8,7 +8,8 @@ import { findCasNumbers, type CasHit } from './cas.js';
 import { NameNormaliser } from './names.js';
 import { defaultRuleSet, ruleSetVersion as versionOf, type RuleSet, type TermRule } from './rules.js';
 import type { Disguise } from './latin.js';
-import { foldText, latinText, needsLatin, TermMatcher } from './text.js';
+import { lookalikeReadings, type DigitDisguise } from './lookalike-digits.js';
+import { foldText, latinText, needsLatin, TermMatcher, type TermHit } from './text.js';
 import type { Flag, FlagCategory, ScreeningResult } from './types.js';
 import { parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
 
@@ -173,6 +174,8 @@ interface DescriptionReading {
   noValueExpected: boolean;
   cas: CasHit[];
   disguises: readonly Disguise[];
+  /** Words whose look-alike digits or symbols spell a term ("AMM0"): lookalike-digits.ts. */
+  digitDisguises: readonly DigitDisguise[];
 }
 
 const NO_TERMS: readonly TermSpan[] = Object.freeze([]);
@@ -220,6 +223,7 @@ function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map
 }
 
 const NO_DISGUISES: readonly Disguise[] = Object.freeze([]);
+const NO_DIGIT_DISGUISES: readonly DigitDisguise[] = Object.freeze([]);
 /** The words of the text that mix scripts (latin.ts); most texts hold no character to look at. */
 const disguisesIn = (text: string): readonly Disguise[] =>
   needsLatin(text) ? latinText(text).disguises : NO_DISGUISES;
@@ -245,13 +249,40 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   for (const term of [...VAGUE_TERMS, ...mis.vagueDescription.extraTerms])
     entries.push({ term, data: { kind: 'marker', marker: 'vague-word' } });
   const matcher = new TermMatcher<TermData>(entries, { minSplitLength: rules.text.minSplitLength });
+
+  /**
+   * The text's hits, with those its look-alike readings add ("AMM0" read as "AMMO"): terms the
+   * text as written lacks (`added`), and context words.
+   */
+  const withLookalikes = (d: string, hits: readonly TermHit<TermData>[], words: DigitDisguise[]) => {
+    const lookalikes = lookalikeReadings(d);
+    if (lookalikes.readings.length === 0) return { hits, added: undefined };
+    words.push(...lookalikes.words);
+    const seen = new Set<string>();
+    for (const h of hits) if (h.data.kind === 'term') seen.add(`${h.data.rule}:${h.start}:${h.end}`);
+    const all = [...hits];
+    const added = new Set<TermHit<TermData>>();
+    for (const reading of lookalikes.readings)
+      for (const h of matcher.scan(reading)) {
+        if (h.data.kind === 'term') {
+          const key = `${h.data.rule}:${h.start}:${h.end}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          added.add(h);
+        }
+        all.push(h);
+      }
+    return { hits: all, added };
+  };
+
   // A manifest repeats its descriptions (a seller's products, item after item): their hits,
   // terms and CAS numbers, are remembered. The automaton's table is ~0.5 MB, and walking it for
   // every parcel missed the processor caches more than the pass itself cost.
   // What the description says depends on its text alone, so the context words are weighed here,
   // once per description, not for every parcel that repeats it.
   const scanDescription = memo((d: string): DescriptionReading => {
-    const hits = matcher.scan(d);
+    const lookalikeWords: DigitDisguise[] = [];
+    const { hits, added } = withLookalikes(d, matcher.scan(d), lookalikeWords);
     // Text with look-alike or hidden characters, once as Latin for the vague check and its disguises.
     const latin = needsLatin(d) ? latinText(d) : undefined;
     let vagueWord = false;
@@ -262,6 +293,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       noValueExpected: false,
       cas: findCasNumbers(d),
       disguises: latin?.disguises ?? NO_DISGUISES,
+      digitDisguises: NO_DIGIT_DISGUISES,
     };
     // Context words and the words that overrule them, per rule (rare: most texts hold none).
     let contexts: Map<number, Span[]> | undefined;
@@ -291,6 +323,11 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         if (cleared.has(item) && !evenItems?.get(h.data.rule)?.has(item)) continue;
       }
       terms.push({ rule: h.data.rule, start: h.start, end: h.end });
+      // A word that spells this term with digits is a disguise; one whose term a context word cleared is not.
+      if (added?.has(h))
+        for (const w of lookalikeWords)
+          if (w.start < h.end && h.start < w.end && !reading.digitDisguises.includes(w))
+            reading.digitDisguises = [...reading.digitDisguises, w];
     }
     if (terms.length > 0) reading.terms = terms;
     // "gіft" with a Cyrillic "і" is a gift: the stop-word check reads the Latin text.
@@ -338,10 +375,32 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     return { riskScore, review: riskScore >= threshold };
   };
 
-  /** A disguised-text flag for the field, when some of its words mix scripts. */
-  function disguisedText(flags: Flag[], field: string, text: string, disguises: readonly Disguise[]): void {
-    if (disguises.length === 0) return;
-    const words = disguises.slice(0, 3).map((d) => `"${text.slice(d.start, d.end)}" (${d.scripts})`);
+  /**
+   * A disguised-text flag for the field, when some of its words mix scripts, or spell a term with
+   * look-alike digits or symbols (`digits`, positions in the text; "AMM0").
+   */
+  function disguisedText(
+    flags: Flag[],
+    field: string,
+    text: string,
+    disguises: readonly Disguise[],
+    digits: readonly DigitDisguise[] = NO_DIGIT_DISGUISES,
+  ): void {
+    const n = disguises.length + digits.length;
+    if (n === 0) return;
+    const quoted = [
+      ...disguises.map((d) => ({ start: d.start, label: `"${text.slice(d.start, d.end)}" (${d.scripts})` })),
+      ...digits.map((d) => ({
+        start: d.start,
+        label: `"${text.slice(d.start, d.end)}" (digits for letters)`,
+      })),
+    ].sort((a, b) => a.start - b.start);
+    const why =
+      digits.length === 0
+        ? 'Latin letters mixed with look-alike letters of another script'
+        : disguises.length === 0
+          ? 'a listed term spelt with look-alike digits or symbols'
+          : 'look-alike letters of another script, or digits and symbols for letters';
     flags.push({
       category: 'misdeclaration',
       rule: 'disguised-text',
@@ -349,7 +408,10 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       evidence: {
         field,
         text: clip(
-          `${words.join(', ')}${disguises.length > 3 ? ` and ${disguises.length - 3} more` : ''}: Latin letters mixed with look-alike letters of another script`,
+          `${quoted
+            .slice(0, 3)
+            .map((q) => q.label)
+            .join(', ')}${n > 3 ? ` and ${n - 3} more` : ''}: ${why}`,
           MAX_EVIDENCE,
         ),
       },
@@ -396,6 +458,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       noValueExpected,
       cas: casHits,
       disguises,
+      digitDisguises,
     } = scanDescription(description);
     if (terms.length > 0) {
       const byRule = new Map<number, { start: number; end: number }[]>();
@@ -416,7 +479,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       }
     }
 
-    disguisedText(flags, 'description', description, disguises);
+    disguisedText(flags, 'description', description, disguises, digitDisguises);
 
     // CAS numbers with a valid check digit.
     for (const cas of casHits) {

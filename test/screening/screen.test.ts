@@ -187,6 +187,41 @@ describe('firearms', () => {
     );
   });
 
+  it('digits and symbols typed for letters do not hide a term: flagged, quoted as written, and as disguised', () => {
+    for (const [text, rule, evidence] of [
+      ['AMM0 9mm x50', 'ammunition', 'AMM0'],
+      ['c0ca1ne', 'narcotics', 'c0ca1ne'],
+      ['fentanyI citrate', 'narcotics', 'fentanyI'],
+      ['fent@nyl powder', 'narcotics', 'fent@nyl'],
+      ['$ilencer kit', 'firearm-suppressor', '$ilencer'],
+      ['Pist0la usada', 'firearm-weapons', 'Pist0la'],
+      ['gas0lina en bidones', 'fuel', 'gas0lina'],
+    ] as const) {
+      const r = noHs(text);
+      expect(r.flags.find((f) => f.rule === rule)?.evidence.text, text).toBe(evidence);
+      expect(r.flags.find((f) => f.rule === 'disguised-text')?.evidence.text, text).toBe(
+        `"${evidence.split(' ')[0]}" (digits for letters): a listed term spelt with look-alike digits or symbols`,
+      );
+      expect(r.review, text).toBe(true);
+    }
+    // Both disguises at once are quoted in the order they stand.
+    expect(noHs('Cоtton bag with AMM0').flags.find((f) => f.rule === 'disguised-text')?.evidence.text).toBe(
+      '"Cоtton" (Cyrillic), "AMM0" (digits for letters): look-alike letters of another script, or digits and symbols for letters',
+    );
+    // Digits and symbols of ordinary goods spell no term, and a context word still clears.
+    for (const text of [
+      'MP3 player',
+      'B12 vitamins 500mg',
+      'Playera talla 4XL, 3pcs',
+      'USB 3.0 cable 1080p',
+      'McIntosh amplifier',
+      'Ink cartr1dges HP',
+      'k1t de limpieza',
+      'R134a refrigerant 13.6kg',
+    ])
+      expect(noHs(text).flags, text).toEqual([]);
+  });
+
   it('a listed party written with look-alike letters is flagged as matched and as disguised', () => {
     const r = screen({ consignee: { ...parcel().consignee!, name: 'Rigоberto Quinterо Barragán' } });
     expect(r.flags.map((f) => [f.rule, f.evidence.field])).toEqual([
