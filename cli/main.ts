@@ -19,6 +19,10 @@ program
   // review commands keep for "not allowed"). Subcommands inherit this.
   .exitOverride();
 
+// Every command that talks to AWS would start with the SDK's notice that it needs Node 22 from
+// 2027: noise on stderr, where the command's own errors go (`npm start` quiets it too).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // Output piped into a reader that stops early (`| head`) is not an error of the command.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;

@@ -91,7 +91,7 @@ describe('intake status', () => {
     await store.completeDocument(documentId, { ...summary, flagged: 0 }, now);
     const done = await intake(['status', documentId, '--json', '--wait', '5']);
     expect(done.code).toBe(0);
-    expect(done.stderr).not.toContain('intake:');
+    expect(done.stderr).toBe('');
     const body = JSON.parse(done.stdout) as {
       status: string;
       counts: { received: number; accepted: number; rejected: number; duplicate: number };
