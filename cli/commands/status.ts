@@ -57,7 +57,7 @@ export function reportStatus(
   if (waited === undefined || (doc && FINAL.has(doc.status))) return;
   process.stderr.write(
     `intake: document ${documentId} is still ${doc?.status ?? 'RECEIVED'} after ${waited} s` +
-      ' (is the local stack running? a document that fails five times ends in the intake DLQ)\n',
+      ' (queued or being read; a document that fails five times ends in the intake DLQ: see the `npm start` output)\n',
   );
   process.exitCode = EXIT_STILL_PROCESSING;
 }
