@@ -13,7 +13,7 @@ import { S3BlobStore } from '../../shared/aws/s3-blob.js';
 import { SqsReviewQueue } from '../../shared/aws/sqs-queue.js';
 import { ingestDocument } from '../../shared/intake/ingest.js';
 import { decodeEventKey, parseObjectKey } from '../../shared/intake/object-key.js';
-import { loadScreenerFromEnv } from '../../shared/aws/screening-config.js';
+import { ScreeningSource } from '../../shared/aws/screening-config.js';
 import { DynamoAggregateStore } from '../../shared/aws/aggregate-store.js';
 import { configuredProfiles } from '../../shared/formats/parcel-csv/profiles.js';
 import { s3RecordsOf } from './s3-event.js';
@@ -32,8 +32,6 @@ const deps = {
   store: new DynamoIntakeStore(documentClient(), env('TABLE_NAME')),
   queue: new SqsReviewQueue(sqsClient(), env('REVIEW_QUEUE_URL')),
   blobs: new S3BlobStore(tracer.captureAWSv3Client(s3Client())),
-  // Rule set and denied-party list from SCREENING_RULES / SCREENING_WATCHLIST (S3 in the cloud).
-  screener: await loadScreenerFromEnv(),
   aggregates: new DynamoAggregateStore(documentClient(), env('TABLE_NAME')),
   profiles: await configuredProfiles(),
 };
@@ -47,6 +45,22 @@ if (!Number.isFinite(leaseSeconds) || leaseSeconds <= 0)
   throw new Error(
     `DOCUMENT_LEASE_SECONDS must be a positive number of seconds, not "${process.env.DOCUMENT_LEASE_SECONDS}"`,
   );
+
+// Rule set and denied-party list from SCREENING_RULES / SCREENING_WATCHLIST (S3 in the cloud),
+// checked for a new version at most every SCREENING_REFRESH_SECONDS (60) while the container lives.
+const screening = await ScreeningSource.load({
+  onReload: (s) =>
+    logger.info('screening data updated: new documents are screened with it', {
+      ruleSetVersion: s.ruleSetVersion,
+      watchlistVersion: s.watchlistVersion,
+    }),
+  onError: (error) => {
+    logger.error('screening data update not loaded: screening goes on with the version in use', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    metrics.addMetric('ScreeningUpdateFailures', MetricUnit.Count, 1);
+  },
+});
 
 class DocumentBusyError extends Error {}
 
@@ -66,7 +80,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
         key,
         etag: s3.s3.object.eTag ?? s3.s3.object.sequencer ?? 'unknown',
       },
-      { ...deps, leaseMs: leaseSeconds * 1000 },
+      { ...deps, screener: await screening.current(), leaseMs: leaseSeconds * 1000 },
     );
     if (result.outcome === 'in-progress')
       throw new DocumentBusyError(`document ${parsed.documentId} is being processed by another worker`);

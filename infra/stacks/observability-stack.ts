@@ -140,6 +140,15 @@ export class ObservabilityStack extends Stack {
       'audit entries or decision events could not be flushed from the outbox (OutboxFlushFailures)',
     );
 
+    // A new rule set or list in S3 that the ingest function refused (unreadable, or emptied of
+    // every name): it screens on with the version it had, and the update waits for ops.
+    alarm(
+      'ScreeningUpdateFailures',
+      custom('ingest', 'ScreeningUpdateFailures'),
+      1,
+      'the ingest function could not load an updated rule set or watchlist and screens with the one it had (ScreeningUpdateFailures)',
+    );
+
     const business = (name: string) => custom('ingest', name);
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

@@ -1,4 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { loadRuleSetFile, parseRuleSetText, defaultRuleSet, type RuleSet } from '../screening/rules.js';
 import type { Screener } from '../screening/screen.js';
@@ -21,6 +22,9 @@ import { s3Client } from './clients.js';
  */
 export const RULES_ENV = 'SCREENING_RULES';
 export const WATCHLIST_ENV = 'SCREENING_WATCHLIST';
+/** Seconds between checks for a new rule set or list in a running function (default 60). */
+export const REFRESH_ENV = 'SCREENING_REFRESH_SECONDS';
+export const DEFAULT_REFRESH_SECONDS = 60;
 
 export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
@@ -92,8 +96,111 @@ export async function loadScreenerFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   s3: () => S3Client = s3Client,
 ): Promise<Screener> {
+  return (await screeningFrom(env, s3)).screener;
+}
+
+/** One version of a screening object: its ETag in S3, its size and modification time as a file. */
+async function versionAt(location: string, s3: () => S3Client): Promise<string> {
+  const where = parseS3Uri(location);
+  if (!where) {
+    const info = await stat(location);
+    return `${info.size}:${info.mtimeMs}`;
+  }
+  const head = await s3().send(new HeadObjectCommand({ Bucket: where.bucket, Key: where.key }));
+  return head.ETag ?? `${head.ContentLength}:${head.LastModified?.toISOString()}`;
+}
+
+export interface ScreeningSourceOptions {
+  env?: NodeJS.ProcessEnv;
+  s3?: () => S3Client;
+  /** Seconds between checks for new versions (default: SCREENING_REFRESH_SECONDS, else 60). */
+  refreshSeconds?: number;
+  now?: () => number;
+  /** A new version was loaded and is in use from now on. */
+  onReload?: (screener: Screener) => void;
+  /** A new version could not be read or checked: the screener in use is kept. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The screener of a long-running function, kept current: at most once every `refreshSeconds` it
+ * compares the rule set's and the list's versions (S3 ETags) with those it loaded, and reloads
+ * when one changed. Without this a warm container would screen with the list it started with
+ * until it is recycled, and a party listed since would pass. A new version that cannot be read,
+ * or a list emptied of every name, is refused (onError) and the screener in use is kept: one bad
+ * upload of the list must not stop intake nor drop denied-party screening.
+ */
+export class ScreeningSource {
+  private checkedAt: number;
+  private pending: Promise<Screener> | undefined;
+
+  private constructor(
+    private screener: Screener,
+    /** Entries of the list in use (an update to an empty list is refused). */
+    private listed: number,
+    private versions: string[],
+    private readonly options: ScreeningSourceOptions,
+    private readonly refreshMs: number,
+    private readonly now: () => number,
+  ) {
+    this.checkedAt = now();
+  }
+
+  /** Loads the screener (failing as loadScreenerFromEnv does: a cold start with bad data fails). */
+  static async load(options: ScreeningSourceOptions = {}): Promise<ScreeningSource> {
+    const env = options.env ?? process.env;
+    const seconds = options.refreshSeconds ?? Number(env[REFRESH_ENV] || DEFAULT_REFRESH_SECONDS);
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw new Error(`${REFRESH_ENV} must be a number of seconds, not "${env[REFRESH_ENV]}"`);
+    const s3 = options.s3 ?? s3Client;
+    const versions = await versionsOf(env, s3);
+    const { screener, listed } = await screeningFrom(env, s3);
+    return new ScreeningSource(screener, listed, versions, options, seconds * 1000, options.now ?? Date.now);
+  }
+
+  /** The screener to use now: the one in use, or a new one when its data changed. */
+  async current(): Promise<Screener> {
+    if (this.pending) return this.pending;
+    if (this.now() - this.checkedAt < this.refreshMs) return this.screener;
+    this.pending = this.refresh().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  private async refresh(): Promise<Screener> {
+    this.checkedAt = this.now();
+    const env = this.options.env ?? process.env;
+    const s3 = this.options.s3 ?? s3Client;
+    try {
+      const versions = await versionsOf(env, s3);
+      if (versions.every((v, i) => v === this.versions[i])) return this.screener;
+      const next = await screeningFrom(env, s3);
+      if (this.listed > 0 && next.listed === 0)
+        throw new WatchlistFormatError(
+          `the new watchlist ${env[WATCHLIST_ENV]} lists no names: refused, screening goes on with the list in use`,
+        );
+      ({ screener: this.screener, listed: this.listed } = next);
+      this.versions = versions;
+      this.options.onReload?.(next.screener);
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+    return this.screener;
+  }
+}
+
+async function screeningFrom(
+  env: NodeJS.ProcessEnv,
+  s3: () => S3Client,
+): Promise<{ screener: Screener; listed: number }> {
   const rules = await loadRuleSet(env[RULES_ENV] || undefined, s3);
   const location = env[WATCHLIST_ENV];
   const watchlist = location ? await loadWatchlist(location, s3) : undefined;
-  return screenerFor(rules, watchlist);
+  return { screener: await screenerFor(rules, watchlist), listed: watchlist?.length ?? 0 };
+}
+
+async function versionsOf(env: NodeJS.ProcessEnv, s3: () => S3Client): Promise<string[]> {
+  const locations = [env[RULES_ENV], env[WATCHLIST_ENV]];
+  return Promise.all(locations.map((l) => (l ? versionAt(l, s3) : Promise.resolve(''))));
 }

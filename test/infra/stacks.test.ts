@@ -549,7 +549,7 @@ describe('observability', () => {
     );
   });
 
-  it('alarms on both DLQs, function errors, ingest throttles, stalled or near-timeout ingestion and the review backlog age', () => {
+  it('alarms on both DLQs, function errors, ingest throttles, stalled or near-timeout ingestion, refused screening updates and the review backlog age', () => {
     const alarms = Object.values(resourcesOf(env.observability, 'AWS::CloudWatch::Alarm')).map(
       (a) => a.Properties as Record<string, unknown>,
     );
@@ -573,6 +573,15 @@ describe('observability', () => {
     expect(byMetric('ApproximateAgeOfOldestMessage')).toHaveLength(2);
     expect(byMetric('Duration')).toEqual([
       expect.objectContaining({ Threshold: 0.8 * dev.ingest.timeoutSeconds * 1000, Statistic: 'Maximum' }),
+    ]);
+    // An updated rule set or list that the ingest function refused.
+    expect(byMetric('ScreeningUpdateFailures')).toEqual([
+      expect.objectContaining({
+        Namespace: 'ManifestIntake',
+        Dimensions: [{ Name: 'service', Value: 'ingest' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+      }),
     ]);
     const topicId = only(env.observability, 'AWS::SNS::Topic').id;
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
