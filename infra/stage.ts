@@ -49,7 +49,8 @@ export class ManifestIntakeStage extends Stage {
       key: this.storage.key,
       table: this.storage.table,
       reviewQueue: this.review.reviewQueue,
-      description: `${config.project} (${config.envName}): S3 notification, intake queue, ingest function`,
+      eventBus: this.review.eventBus,
+      description: `${config.project} (${config.envName}): S3 notifications, intake and re-screen queues and functions`,
     });
     // Intake names the bucket instead of referencing it: make the order explicit.
     this.intake.addStackDependency(this.storage);
@@ -62,6 +63,8 @@ export class ManifestIntakeStage extends Stage {
       reviewDlq: this.review.reviewDlq,
       reviewApiFunction: this.review.apiFunction.fn,
       reviewApi: this.review.api,
+      rescreenDlq: this.intake.rescreenDlq,
+      rescreenFunction: this.intake.rescreen.fn,
       description: `${config.project} (${config.envName}): alarms and dashboard`,
     });
 

@@ -16,7 +16,7 @@ import { decodeEventKey, parseObjectKey } from '../../shared/intake/object-key.j
 import { ScreeningSource } from '../../shared/aws/screening-config.js';
 import { DynamoAggregateStore } from '../../shared/aws/aggregate-store.js';
 import { configuredProfiles } from '../../shared/formats/parcel-csv/profiles.js';
-import { s3RecordsOf } from './s3-event.js';
+import { s3RecordsOf } from '../../shared/aws/s3-event.js';
 
 const logger = new Logger();
 const metrics = new Metrics({ namespace: 'ManifestIntake' });

@@ -64,6 +64,15 @@ export const EnvironmentConfig = z
       /** Deliveries before a message moves to the intake DLQ. */
       maxReceiveCount: z.number().int().min(1).max(1000),
     }),
+    /**
+     * The re-screen function (a watchlist upload re-screens every stored consignment): its
+     * sizing, and how many list updates it works on at once (SQS ESM allows ≥ 2).
+     */
+    rescreen: FunctionSettings.extend({
+      maxConcurrency: z.number().int().min(2).max(1000),
+      /** Deliveries of one list update or continuation before it moves to the re-screen DLQ. */
+      maxReceiveCount: z.number().int().min(1).max(1000),
+    }),
     /** Sizing of the review API function. */
     api: FunctionSettings,
     reviewQueue: z.object({

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -21,19 +22,26 @@ export interface IntakeStackProps extends StackProps {
   key: kms.IKey;
   table: dynamodb.ITable;
   reviewQueue: sqs.IQueue;
+  /** Review events (a re-screen completes an event another writer left in an item's outbox). */
+  eventBus: events.IEventBus;
 }
 
 /**
  * S3 ObjectCreated (incoming/ only) → intake queue (DLQ) → ingest function → table + review queue.
+ * A new denied-party list (reference-data bucket) → re-screen queue (DLQ) → re-screen function,
+ * which re-screens every stored consignment and goes on in continuation messages to itself.
  */
 export class IntakeStack extends Stack {
   readonly intakeQueue: sqs.Queue;
   readonly intakeDlq: sqs.Queue;
   readonly ingest: ServiceFunction;
+  readonly rescreenQueue: sqs.Queue;
+  readonly rescreenDlq: sqs.Queue;
+  readonly rescreen: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: IntakeStackProps) {
     super(scope, id, props);
-    const { config, key, table, reviewQueue } = props;
+    const { config, key, table, reviewQueue, eventBus } = props;
 
     // The intake queue has a key of its own: S3 must be allowed to use it, and that grant is
     // conditioned on the bucket; on the data key it would make key and bucket depend on each other.
@@ -120,6 +128,64 @@ export class IntakeStack extends Stack {
     this.ingest.allow(['sqs:SendMessage'], [reviewQueue.queueArn]);
     // The data key encrypts the buckets (raw and reference data), the table and the review queue.
     this.ingest.allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [key.keyArn]);
+
+    // Re-screening after a list update: the list's notification starts a run; a run near its
+    // timeout sends the queue a continuation. Same queue key as intake (S3 writes to both).
+    const rescreen = new QueueWithDlq(this, 'RescreenQueue', {
+      key: queueKey,
+      visibilityTimeout: Duration.seconds(6 * config.rescreen.timeoutSeconds),
+      maxReceiveCount: config.rescreen.maxReceiveCount,
+    });
+    this.rescreenQueue = rescreen.queue;
+    this.rescreenDlq = rescreen.dlq;
+    referenceData.addEventNotification(
+      s3.EventType.OBJECT_CREATED,
+      new s3n.SqsDestination(this.rescreenQueue),
+      {
+        prefix: screening.watchlist,
+      },
+    );
+    this.rescreen = new ServiceFunction(this, 'Rescreen', {
+      config,
+      entry: 'functions/rescreen/handler.ts',
+      serviceName: 'rescreen',
+      settings: config.rescreen,
+      description: 'Re-screens every stored consignment when a new denied-party list is uploaded',
+      environment: {
+        TABLE_NAME: table.tableName,
+        REVIEW_QUEUE_URL: reviewQueue.queueUrl,
+        RESCREEN_QUEUE_URL: this.rescreenQueue.queueUrl,
+        EVENT_BUS_NAME: eventBus.eventBusName,
+        SCREENING_RULES: `s3://${referenceData.bucketName}/${screening.rules}`,
+        SCREENING_WATCHLIST: `s3://${referenceData.bucketName}/${screening.watchlist}`,
+      },
+    });
+    this.rescreen.fn.addEventSource(
+      new SqsEventSource(this.rescreenQueue, {
+        batchSize: 1,
+        maxConcurrency: config.rescreen.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+    this.rescreen.allow(
+      ['s3:GetObject'],
+      [referenceData.arnForObjects(screening.rules), referenceData.arnForObjects(screening.watchlist)],
+    );
+    // Scan the consignments; read, write and queue review items (shared/aws/dynamo-*.ts).
+    this.rescreen.allow(
+      [
+        'dynamodb:Scan',
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      [table.tableArn],
+    );
+    this.rescreen.allow(['sqs:SendMessage'], [reviewQueue.queueArn, this.rescreenQueue.queueArn]);
+    this.rescreen.allow(['events:PutEvents'], [eventBus.eventBusArn]);
+    this.rescreen.allow(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [key.keyArn, queueKey.keyArn]);
 
     // CDK's singleton provider behind Custom::S3BucketNotifications.
     const notificationsHandler = this.node.children.find((c) =>

@@ -21,6 +21,8 @@ export interface ObservabilityStackProps extends StackProps {
   reviewDlq: sqs.IQueue;
   reviewApiFunction: lambda.IFunction;
   reviewApi: apigwv2.IHttpApi;
+  rescreenDlq: sqs.IQueue;
+  rescreenFunction: lambda.IFunction;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -87,7 +89,14 @@ export class ObservabilityStack extends Stack {
       1,
       'review items are in the review DLQ',
     );
+    alarm(
+      'RescreenDlqMessages',
+      props.rescreenDlq.metricApproximateNumberOfMessagesVisible(max),
+      1,
+      'a re-screen after a watchlist update failed and is in the re-screen DLQ: stored consignments were not all re-screened',
+    );
     alarm('IngestErrors', props.ingestFunction.metricErrors(sum), 1, 'the ingest function failed');
+    alarm('RescreenErrors', props.rescreenFunction.metricErrors(sum), 1, 'the re-screen function failed');
     alarm(
       'IngestThrottles',
       props.ingestFunction.metricThrottles(sum),
@@ -147,6 +156,13 @@ export class ObservabilityStack extends Stack {
       custom('ingest', 'ScreeningUpdateFailures'),
       1,
       'the ingest function could not load an updated rule set or watchlist and screens with the one it had (ScreeningUpdateFailures)',
+    );
+
+    alarm(
+      'RescreenRefused',
+      custom('rescreen', 'RescreenRefused'),
+      1,
+      'a watchlist upload named nobody: stored consignments were not re-screened with it (RescreenRefused)',
     );
 
     const business = (name: string) => custom('ingest', name);

@@ -5,8 +5,9 @@ import type { RescreenSource } from '../screening/rescreen.js';
 
 /**
  * Stored consignments for a re-screen, read from the single table by a paginated Scan on
- * `sk = CONS`. Fine for the local stack and modest tables; a large deployment would walk a
- * date-partitioned index or an S3 export instead.
+ * `sk = CONS`, resumable after any consignment (the re-screen function goes on across
+ * invocations). A Scan reads every item of the table, review and audit items too: for a very
+ * large table a parallel Scan, or an index of consignments only, would be faster.
  */
 export class DynamoRescreenSource implements RescreenSource {
   constructor(
@@ -14,8 +15,9 @@ export class DynamoRescreenSource implements RescreenSource {
     private readonly tableName: string,
   ) {}
 
-  async *consignments(): AsyncIterable<StoredConsignment> {
-    let start: Record<string, unknown> | undefined;
+  async *consignments(after?: string): AsyncIterable<StoredConsignment> {
+    // A Scan resumes after any item's key, so a stopped run resumes after its last consignment.
+    let start: Record<string, unknown> | undefined = after ? keys.consignment(after) : undefined;
     do {
       const out = await this.db.send(
         new ScanCommand({

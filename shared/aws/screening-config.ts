@@ -190,7 +190,8 @@ export class ScreeningSource {
   }
 }
 
-async function screeningFrom(
+/** The screener the environment names, and how many entries its list has (0: none, or empty). */
+export async function screeningFrom(
   env: NodeJS.ProcessEnv,
   s3: () => S3Client,
 ): Promise<{ screener: Screener; listed: number }> {

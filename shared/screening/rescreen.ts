@@ -8,7 +8,8 @@ import type { Flag } from './types.js';
 
 /** Stored consignments to re-screen, and where their new screening is written. */
 export interface RescreenSource {
-  consignments(): AsyncIterable<StoredConsignment>;
+  /** Every stored consignment, or those after the one with id `after` (a run resumed). */
+  consignments(after?: string): AsyncIterable<StoredConsignment>;
   updateScreening(
     id: string,
     result: {
@@ -38,6 +39,13 @@ export interface RescreenDeps {
    */
   withoutWatchlist?: boolean;
   now?: () => Date;
+  /** Resume after this consignment (the `resumeAfter` of a run that stopped). */
+  after?: string;
+  /**
+   * Asked between pages: true stops the run, whose summary then says where to resume
+   * (`resumeAfter`). A function stops before its timeout and carries on in a new invocation.
+   */
+  stopWhen?: () => boolean;
 }
 
 export interface RescreenSummary {
@@ -56,6 +64,8 @@ export interface RescreenSummary {
   reopened: number;
   ruleSetVersion: string;
   watchlistVersion?: string;
+  /** Set when stopWhen stopped the run: the last consignment done; resume after it. */
+  resumeAfter?: string;
 }
 
 /** Consignments screened and decided on together (one batch read of their review items). */
@@ -136,10 +146,13 @@ export async function rescreenStored(deps: RescreenDeps): Promise<RescreenSummar
     summary.queued += toQueue.length;
   };
 
-  for await (const c of deps.source.consignments()) {
+  for await (const c of deps.source.consignments(deps.after)) {
     summary.scanned++;
     page.push(c);
-    if (page.length >= PAGE) await run();
+    if (page.length < PAGE) continue;
+    await run();
+    // Between pages only: a page is done (review items, then consignments) when the run stops.
+    if (deps.stopWhen?.()) return { ...summary, resumeAfter: c.id };
   }
   if (page.length > 0) await run();
   return summary;

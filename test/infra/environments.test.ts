@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENVIRONMENTS, loadConfig, type EnvName } from '../../infra/config/index.js';
-import { only, resourcesOf, synthEnv, type SynthesizedEnv } from './synth.js';
+import { resourcesOf, synthEnv, type SynthesizedEnv } from './synth.js';
 
 const envs = {} as Record<EnvName, SynthesizedEnv>;
 
@@ -89,9 +89,18 @@ describe.each(ENVIRONMENTS)('%s', (name) => {
       POWERTOOLS_LOG_LEVEL: config.logLevel,
       REVIEW_THRESHOLD: String(config.reviewThreshold),
     });
-    expect(only(env.intake, 'AWS::Logs::LogGroup').resource.Properties).toMatchObject({
-      RetentionInDays: config.logRetentionDays,
+    const rescreen = Object.entries(resourcesOf(env.intake, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('RescreenHandler'),
+    )![1].Properties as Record<string, unknown>;
+    expect(rescreen).toMatchObject({
+      MemorySize: config.rescreen.memorySize,
+      Timeout: config.rescreen.timeoutSeconds,
     });
+    // The ingest and re-screen functions' log groups.
+    const logs = Object.values(resourcesOf(env.intake, 'AWS::Logs::LogGroup'));
+    expect(logs).toHaveLength(2);
+    for (const log of logs)
+      expect(log.Properties).toMatchObject({ RetentionInDays: config.logRetentionDays });
     env.observability.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: config.alarmEmail });
     env.storage.hasResourceProperties('AWS::DynamoDB::Table', {
       DeletionProtectionEnabled: config.deletionProtection,
@@ -121,7 +130,8 @@ describe('removal policies', () => {
 
   it('prod retains buckets, table, data key, users and logs, with deletion protection', () => {
     const resources = stateful(envs.prod);
-    // Storage: access logs, raw and reference-data buckets, table, key; intake: ingest logs;
+    // Storage: access logs, raw and reference-data buckets, table, key; intake: ingest and
+    // re-screen logs;
     // review: user pool, logs (review-api, API access, console deployment), console bucket and
     // its log bucket.
     expect(resources.map((r) => r.Type).sort()).toEqual(
@@ -129,7 +139,7 @@ describe('removal policies', () => {
         ...Array<string>(3).fill('AWS::S3::Bucket'),
         'AWS::DynamoDB::Table',
         'AWS::KMS::Key',
-        'AWS::Logs::LogGroup',
+        ...Array<string>(2).fill('AWS::Logs::LogGroup'),
         'AWS::Cognito::UserPool',
         ...Array<string>(3).fill('AWS::Logs::LogGroup'),
         ...Array<string>(2).fill('AWS::S3::Bucket'),

@@ -25,6 +25,15 @@ beforeAll(() => {
 });
 
 // The BucketNotificationsHandler (CDK's provider) is also an AWS::Lambda::Function: pick ours by its code.
+/** The bucket notification that sends to this queue (one per bucket). */
+const notificationTo = (queueId: string) => {
+  const found = Object.values(resourcesOf(env.intake, 'Custom::S3BucketNotifications')).filter((n) =>
+    JSON.stringify(n.Properties).includes(`"${queueId}"`),
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
 const ingestFunction = () => {
   const fns = resourcesOf(env.intake, 'AWS::Lambda::Function');
   const entry = Object.entries(fns).find(([id]) => id.startsWith('IngestHandler'));
@@ -214,10 +223,10 @@ describe('reference-data bucket (screening)', () => {
 
 describe('intake path', () => {
   it('notifies the intake queue of ObjectCreated under incoming/ only', () => {
-    const { resource } = only(env.intake, 'Custom::S3BucketNotifications');
     const queue = Object.keys(resourcesOf(env.intake, 'AWS::SQS::Queue')).find((id) =>
       id.startsWith('IntakeQueue'),
     );
+    const resource = notificationTo(queue!);
     const config = (resource.Properties as { NotificationConfiguration: Record<string, unknown[]> })
       .NotificationConfiguration;
     expect(Object.keys(config)).toEqual(['QueueConfigurations']);
@@ -267,15 +276,21 @@ describe('intake path', () => {
   });
 
   it('has a DLQ for every queue, and every queue is encrypted and TLS-only', () => {
-    for (const template of [env.intake, env.review]) {
+    // Intake and re-screen queues in the intake stack, the review queue in the review stack.
+    for (const [template, names] of [
+      [env.intake, ['Intake', 'RescreenQueue']],
+      [env.review, ['Review']],
+    ] as const) {
       const queues = resourcesOf(template, 'AWS::SQS::Queue');
       const ids = Object.keys(queues);
-      expect(ids).toHaveLength(2);
-      const main = ids.find((id) => !id.includes('Dlq'))!;
-      const dlq = ids.find((id) => id.includes('Dlq'))!;
-      expect(queues[main]!.Properties).toMatchObject({
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
-      });
+      expect(ids).toHaveLength(2 * names.length);
+      for (const name of names) {
+        const main = ids.find((id) => id.startsWith(name) && !id.includes('Dlq'))!;
+        const dlq = ids.find((id) => id.startsWith(`${name}Dlq`))!;
+        expect(queues[main]!.Properties).toMatchObject({
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
+        });
+      }
       for (const id of ids) {
         expect(queues[id]!.Properties).toHaveProperty('KmsMasterKeyId');
         template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -292,10 +307,9 @@ describe('intake path', () => {
 
   it('feeds the ingest function with partial batch failures, visibility ≥ 6 × its timeout', () => {
     const fn = ingestFunction();
-    const mapping = only(env.intake, 'AWS::Lambda::EventSourceMapping').resource.Properties as Record<
-      string,
-      unknown
-    >;
+    const mapping = Object.values(resourcesOf(env.intake, 'AWS::Lambda::EventSourceMapping'))
+      .map((m) => m.Properties as Record<string, unknown>)
+      .find((m) => (m.FunctionName as { Ref?: string }).Ref === fn.id)!;
     const queues = resourcesOf(env.intake, 'AWS::SQS::Queue');
     const queueId = Object.keys(queues).find((id) => id.startsWith('IntakeQueue'))!;
     expect(mapping).toMatchObject({
@@ -321,7 +335,9 @@ describe('intake path', () => {
 describe('ingest function', () => {
   it('runs nodejs22.x on arm64 with active tracing and its own log group', () => {
     const { props } = ingestFunction();
-    const logGroup = only(env.intake, 'AWS::Logs::LogGroup');
+    const logGroup = Object.entries(resourcesOf(env.intake, 'AWS::Logs::LogGroup'))
+      .map(([id, resource]) => ({ id, resource }))
+      .find(({ id }) => id.startsWith('Ingest'))!;
     expect(props).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -378,6 +394,83 @@ describe('ingest function', () => {
     const head = readFileSync(join(dir, 'index.mjs'), 'utf8').slice(0, 300);
     expect(head).toContain('createRequire');
     expect(head).toContain('import.meta.url');
+  });
+});
+
+describe('re-screen path', () => {
+  const queueId = () =>
+    Object.keys(resourcesOf(env.intake, 'AWS::SQS::Queue')).find(
+      (id) => id.startsWith('RescreenQueue') && !id.includes('Dlq'),
+    )!;
+  const fn = () => {
+    const [id, resource] = Object.entries(resourcesOf(env.intake, 'AWS::Lambda::Function')).find(([i]) =>
+      i.startsWith('RescreenHandler'),
+    )!;
+    return { id, props: resource.Properties as Record<string, unknown> };
+  };
+
+  it('is notified of a new watchlist object in the reference-data bucket, and of nothing else', () => {
+    const n = notificationTo(queueId()).Properties as {
+      BucketName: unknown;
+      NotificationConfiguration: { QueueConfigurations: unknown[] };
+    };
+    expect(flat(n.BucketName)).toBe('manifest-intake-dev-refdata-<AWS::AccountId>-<AWS::Region>');
+    expect(n.NotificationConfiguration.QueueConfigurations).toEqual([
+      {
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: dev.screening.watchlistKey }] } },
+        QueueArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+      },
+    ]);
+  });
+
+  it('feeds the re-screen function one message at a time, visibility ≥ 6 × its timeout', () => {
+    const { id, props } = fn();
+    const mapping = Object.values(resourcesOf(env.intake, 'AWS::Lambda::EventSourceMapping'))
+      .map((m) => m.Properties as Record<string, unknown>)
+      .find((m) => (m.FunctionName as { Ref?: string }).Ref === id)!;
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: dev.rescreen.maxConcurrency },
+    });
+    expect(props).toMatchObject({
+      Timeout: dev.rescreen.timeoutSeconds,
+      MemorySize: dev.rescreen.memorySize,
+    });
+    const queue = resourcesOf(env.intake, 'AWS::SQS::Queue')[queueId()]!.Properties as {
+      VisibilityTimeout: number;
+    };
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * dev.rescreen.timeoutSeconds);
+    const vars = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(flat(vars.SCREENING_WATCHLIST)).toMatch(new RegExp(`/${dev.screening.watchlistKey}$`));
+    expect(vars.RESCREEN_QUEUE_URL).toEqual({ Ref: queueId() });
+  });
+
+  it('may read its two screening objects and nothing else in S3, with named actions only', () => {
+    const role = Object.keys(resourcesOf(env.intake, 'AWS::IAM::Role')).find((id) =>
+      id.startsWith('RescreenRole'),
+    )!;
+    const statements = Object.values(resourcesOf(env.intake, 'AWS::IAM::Policy'))
+      .filter((p) =>
+        (p.Properties as { Roles: unknown[] }).Roles.some((r) => (r as { Ref?: string }).Ref === role),
+      )
+      .flatMap(
+        (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+      );
+    const actions = statements.flatMap(actionsOf);
+    for (const a of actions) expect(a).not.toContain('*');
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual(['s3:GetObject']);
+    const s3 = statements.filter((st) => actionsOf(st).includes('s3:GetObject'));
+    expect(
+      s3
+        .flatMap((st) => resourcesOfStatement(st).map(flat))
+        .map((r) => r.replace(/^.*-<AWS::Region>/, ''))
+        .sort(),
+    ).toEqual([`/rules/${dev.screening.ruleSet}.json`, `/${dev.screening.watchlistKey}`].sort());
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Scan', 'events:PutEvents', 'sqs:SendMessage']));
+    expect(actions).not.toContain('dynamodb:DeleteItem');
   });
 });
 
@@ -554,9 +647,10 @@ describe('observability', () => {
       (a) => a.Properties as Record<string, unknown>,
     );
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
-    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
-    // Ingest and the review API function.
-    expect(byMetric('Errors')).toHaveLength(2);
+    // Intake, review and re-screen DLQs.
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    // Ingest, the review API and the re-screen function.
+    expect(byMetric('Errors')).toHaveLength(3);
     expect(byMetric('Throttles')).toHaveLength(1);
     const queueOf = (a: Record<string, unknown>) => flat((a.Dimensions as { Value: unknown }[])[0]!.Value);
     expect(
@@ -573,6 +667,10 @@ describe('observability', () => {
     expect(byMetric('ApproximateAgeOfOldestMessage')).toHaveLength(2);
     expect(byMetric('Duration')).toEqual([
       expect.objectContaining({ Threshold: 0.8 * dev.ingest.timeoutSeconds * 1000, Statistic: 'Maximum' }),
+    ]);
+    // A list upload the re-screen function refused (it names nobody).
+    expect(byMetric('RescreenRefused')).toEqual([
+      expect.objectContaining({ Dimensions: [{ Name: 'service', Value: 'rescreen' }], Threshold: 1 }),
     ]);
     // An updated rule set or list that the ingest function refused.
     expect(byMetric('ScreeningUpdateFailures')).toEqual([

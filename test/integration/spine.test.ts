@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { join } from 'node:path';
 import { keys } from '../../shared/store/keys.js';
@@ -117,6 +119,36 @@ describe('delivery semantics', () => {
     expect(depth.visible + depth.inFlight).toBe(reviewDepthAfterFirst);
     const dlq = await t.stack.queueDepth(intake().intakeDlq!.url);
     expect(dlq.visible + dlq.inFlight).toBe(0);
+  });
+
+  it('re-screens stored consignments when a new denied-party list is uploaded', async () => {
+    const items = await t.consignments(uploaded.documentId);
+    const maria = items.find(
+      (i) => (i.consignee as { name?: string } | undefined)?.name === 'María José Pérez',
+    )!;
+    expect(maria.review).toBe(false);
+    // The list as ops upload it, now naming her: its S3 notification reaches the re-screen function.
+    const uri = t.stack.model.functions.find((f) => f.logicalId.startsWith('Rescreen'))!.environment
+      .SCREENING_WATCHLIST!;
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)!;
+    const csv = readFileSync(join(ROOT, 'config', 'watchlists', 'sample-csl.csv'), 'utf8');
+    const row = `new-0001,Specially Designated Nationals (SDN) - Treasury Department,99001,Individual,ILLICIT-DRUGS-EO14059,"PÉREZ, María José",,"Guadalajara, MX",,2026-11-22,,,,,,,,,,,FICTIONAL,,,MX,,MX,,,`;
+    const depth = await t.stack.queueDepth(intake().reviewQueue.url);
+    await t.stack.clients.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${csv.trimEnd()}\n${row}\n` }),
+    );
+    const deadline = Date.now() + 30_000;
+    let now = maria;
+    while (Date.now() < deadline && now.review !== true) {
+      await new Promise((r) => setTimeout(r, 250));
+      now = (await t.consignments(uploaded.documentId)).find((i) => i.id === maria.id)!;
+    }
+    expect(now.review).toBe(true);
+    expect((now.flags as { category: string }[]).map((f) => f.category)).toContain('denied-party');
+    await t.stack.waitForIdle();
+    const after = await t.stack.queueDepth(intake().reviewQueue.url);
+    expect(after.visible + after.inFlight).toBe(depth.visible + depth.inFlight + 1);
+    reviewDepthAfterFirst += 1;
   });
 
   it('puts the review messages in the queue as JSON naming the flagged consignments', async () => {

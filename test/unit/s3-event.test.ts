@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { s3RecordsOf } from '../../functions/ingest/s3-event.js';
+import { s3RecordsOf } from '../../shared/aws/s3-event.js';
 import { decodeEventKey, objectKey, parseObjectKey } from '../../shared/intake/object-key.js';
 
 const event = (key: string, eventName = 'ObjectCreated:Put') =>

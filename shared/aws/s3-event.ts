@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The body of an intake-queue message: an S3 event notification. The first message after
- * notifications are configured is an s3:TestEvent with no Records; it is acknowledged and skipped.
+ * The body of a message S3 sent to a queue (the intake queue, the re-screen queue): an S3 event
+ * notification. The first message after notifications are configured is an s3:TestEvent with no
+ * Records; it is acknowledged and skipped.
  */
 const S3RecordSchema = z.object({
   eventName: z.string(),

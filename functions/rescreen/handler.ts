@@ -1,0 +1,190 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { documentClient, s3Client, sqsClient } from '../../shared/aws/clients.js';
+import { DynamoEventStore, DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
+import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
+import { eventBridgeClient, EventBridgePublisher } from '../../shared/aws/eventbridge-events.js';
+import { DynamoRescreenSource } from '../../shared/aws/rescreen-store.js';
+import { s3RecordsOf } from '../../shared/aws/s3-event.js';
+import { screeningFrom } from '../../shared/aws/screening-config.js';
+import { PresignedDocumentLinks } from '../../shared/aws/s3-document-links.js';
+import { SqsReviewQueue } from '../../shared/aws/sqs-queue.js';
+import { SqsWorkQueue } from '../../shared/aws/sqs-work-queue.js';
+import { ReviewService } from '../../shared/review/service.js';
+import { rescreenStored, type RescreenSummary } from '../../shared/screening/rescreen.js';
+
+/**
+ * Re-screens every stored consignment when ops upload a new denied-party list: the list's S3
+ * notification reaches the re-screen queue, this function re-screens (shared/screening/rescreen.ts,
+ * as `intake rescreen` does locally) and, before its timeout, stops between pages and sends
+ * itself a continuation message to go on after the last consignment done. A continuation for a
+ * list that has been replaced since is dropped: the newer list's own run covers every consignment.
+ *
+ * Environment: TABLE_NAME, REVIEW_QUEUE_URL, RESCREEN_QUEUE_URL, SCREENING_RULES,
+ * SCREENING_WATCHLIST (required), EVENT_BUS_NAME (events left in review items' outboxes),
+ * RESCREEN_STOP_MARGIN_SECONDS (default 60).
+ */
+
+const logger = new Logger({ serviceName: 'rescreen' });
+const metrics = new Metrics({ namespace: 'ManifestIntake', serviceName: 'rescreen' });
+const tracer = new Tracer({ serviceName: 'rescreen' });
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+const COUNTS = ['scanned', 'changed', 'newlyFlagged', 'queued', 'cleared', 'updated', 'reopened'] as const;
+type Totals = Record<(typeof COUNTS)[number], number>;
+
+/** What a run that stopped before its timeout sends itself, to go on where it stopped. */
+export const Continuation = z.object({
+  resumeAfter: z.string().min(1),
+  ruleSetVersion: z.string(),
+  watchlistVersion: z.string(),
+  startedAt: z.string(),
+  totals: z.object(Object.fromEntries(COUNTS.map((k) => [k, z.number().int().nonnegative()]))),
+});
+export type Continuation = z.infer<typeof Continuation>;
+
+/** A queue message: a list upload (start from the first consignment), a continuation, or neither. */
+export function readMessage(
+  body: string,
+):
+  | { kind: 'start'; key: string }
+  | { kind: 'resume'; continuation: Continuation }
+  | { kind: 'skip'; why: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { kind: 'skip', why: 'not JSON' };
+  }
+  const resume = Continuation.safeParse(json);
+  if (resume.success) return { kind: 'resume', continuation: resume.data };
+  try {
+    const [upload] = s3RecordsOf(body);
+    return upload
+      ? { kind: 'start', key: upload.s3.object.key }
+      : { kind: 'skip', why: 'no new object in it (an S3 test event)' };
+  } catch {
+    return { kind: 'skip', why: 'neither an S3 notification nor a continuation' };
+  }
+}
+
+const onEmulator = () => Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL);
+
+function reviewsFromEnv(table: string): ReviewService {
+  const db = tracer.captureAWSv3Client(documentClient());
+  const store = new DynamoReviewStore(db, table);
+  const bus = process.env.EVENT_BUS_NAME;
+  const useBus = bus && !(onEmulator() && !process.env.AWS_ENDPOINT_URL_EVENTBRIDGE);
+  return new ReviewService({
+    store,
+    reads: store,
+    // Re-screening publishes nothing itself; an outbox another writer left is completed.
+    events: useBus
+      ? new EventBridgePublisher(tracer.captureAWSv3Client(eventBridgeClient()), bus)
+      : new DynamoEventStore(db, table),
+    links: new PresignedDocumentLinks(tracer.captureAWSv3Client(s3Client())),
+    queue: new SqsWorkQueue(tracer.captureAWSv3Client(sqsClient()), env('REVIEW_QUEUE_URL')),
+  });
+}
+
+const marginMs = 1000 * Number(process.env.RESCREEN_STOP_MARGIN_SECONDS ?? 60);
+let invocation: Context | undefined;
+
+async function recordHandler(record: SQSRecord): Promise<void> {
+  const message = readMessage(record.body);
+  if (message.kind === 'skip') {
+    logger.warn('message skipped', { why: message.why, messageId: record.messageId });
+    return;
+  }
+  const table = env('TABLE_NAME');
+  // Loaded for every run: the list has just changed.
+  const { screener, listed } = await screeningFrom(process.env, s3Client);
+  if (listed === 0) {
+    // Screening without names would remove every stored denied-party flag: nothing to retry.
+    logger.error('re-screen refused: the denied-party list names nobody', {
+      watchlist: process.env.SCREENING_WATCHLIST,
+    });
+    metrics.addMetric('RescreenRefused', MetricUnit.Count, 1);
+    return;
+  }
+  const previous = message.kind === 'resume' ? message.continuation : undefined;
+  if (
+    previous &&
+    (previous.watchlistVersion !== screener.watchlistVersion ||
+      previous.ruleSetVersion !== screener.ruleSetVersion)
+  ) {
+    logger.info(
+      'continuation dropped: the list or rule set changed since, and its own run covers everything',
+      {
+        continuation: previous,
+        ruleSetVersion: screener.ruleSetVersion,
+        watchlistVersion: screener.watchlistVersion,
+      },
+    );
+    return;
+  }
+  const db = tracer.captureAWSv3Client(documentClient());
+  const sqs = tracer.captureAWSv3Client(sqsClient());
+  const context = invocation;
+  const summary = await rescreenStored({
+    source: new DynamoRescreenSource(db, table),
+    screener,
+    store: new DynamoIntakeStore(db, table),
+    queue: new SqsReviewQueue(sqs, env('REVIEW_QUEUE_URL')),
+    reviews: reviewsFromEnv(table),
+    ...(previous ? { after: previous.resumeAfter } : {}),
+    stopWhen: () => (context ? context.getRemainingTimeInMillis() < marginMs : false),
+  });
+  const totals = sum(previous?.totals as Totals | undefined, summary);
+  const startedAt = previous?.startedAt ?? new Date().toISOString();
+  for (const k of COUNTS)
+    metrics.addMetric(`Rescreen${k[0]!.toUpperCase()}${k.slice(1)}`, MetricUnit.Count, summary[k]);
+  if (summary.resumeAfter) {
+    const next: Continuation = {
+      resumeAfter: summary.resumeAfter,
+      ruleSetVersion: screener.ruleSetVersion,
+      watchlistVersion: screener.watchlistVersion!,
+      startedAt,
+      totals,
+    };
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: env('RESCREEN_QUEUE_URL'), MessageBody: JSON.stringify(next) }),
+    );
+    logger.info('re-screen goes on in a new invocation', { ...next });
+    return;
+  }
+  logger.info('re-screen finished', {
+    startedAt,
+    ruleSetVersion: screener.ruleSetVersion,
+    watchlistVersion: screener.watchlistVersion,
+    ...totals,
+  });
+}
+
+function sum(before: Totals | undefined, run: RescreenSummary): Totals {
+  return Object.fromEntries(COUNTS.map((k) => [k, (before?.[k] ?? 0) + run[k]])) as Totals;
+}
+
+const processor = new BatchProcessor(EventType.SQS);
+
+export const handler = middy((event: SQSEvent, context: Context) => {
+  invocation = context;
+  return processPartialResponse(event, recordHandler, processor, { context });
+})
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));
