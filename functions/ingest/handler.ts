@@ -9,6 +9,7 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { documentClient, s3Client, sqsClient } from '../../shared/aws/clients.js';
 import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
+import { requiredEnv } from '../../shared/aws/function-env.js';
 import { S3BlobStore } from '../../shared/aws/s3-blob.js';
 import { SqsReviewQueue } from '../../shared/aws/sqs-queue.js';
 import { ingestDocument } from '../../shared/intake/ingest.js';
@@ -23,16 +24,11 @@ const metrics = new Metrics({ namespace: 'ManifestIntake' });
 const tracer = new Tracer();
 
 // Clients and the screener are built once per container, not per message.
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-};
 const deps = {
-  store: new DynamoIntakeStore(documentClient(), env('TABLE_NAME')),
-  queue: new SqsReviewQueue(sqsClient(), env('REVIEW_QUEUE_URL')),
+  store: new DynamoIntakeStore(documentClient(), requiredEnv('TABLE_NAME')),
+  queue: new SqsReviewQueue(sqsClient(), requiredEnv('REVIEW_QUEUE_URL')),
   blobs: new S3BlobStore(tracer.captureAWSv3Client(s3Client())),
-  aggregates: new DynamoAggregateStore(documentClient(), env('TABLE_NAME')),
+  aggregates: new DynamoAggregateStore(documentClient(), requiredEnv('TABLE_NAME')),
   profiles: await configuredProfiles(),
 };
 

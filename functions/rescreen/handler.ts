@@ -10,9 +10,9 @@ import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { documentClient, s3Client, sqsClient } from '../../shared/aws/clients.js';
-import { DynamoEventStore, DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
+import { DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
 import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
-import { eventBridgeClient, EventBridgePublisher } from '../../shared/aws/eventbridge-events.js';
+import { requiredEnv, reviewEventSink } from '../../shared/aws/function-env.js';
 import { DynamoRescreenSource } from '../../shared/aws/rescreen-store.js';
 import { s3RecordsOf } from '../../shared/aws/s3-event.js';
 import { screeningFrom } from '../../shared/aws/screening-config.js';
@@ -37,12 +37,6 @@ import { rescreenStored, type RescreenSummary } from '../../shared/screening/res
 const logger = new Logger({ serviceName: 'rescreen' });
 const metrics = new Metrics({ namespace: 'ManifestIntake', serviceName: 'rescreen' });
 const tracer = new Tracer({ serviceName: 'rescreen' });
-
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
 
 const COUNTS = ['scanned', 'changed', 'newlyFlagged', 'queued', 'cleared', 'updated', 'reopened'] as const;
 type Totals = Record<(typeof COUNTS)[number], number>;
@@ -82,22 +76,16 @@ export function readMessage(
   }
 }
 
-const onEmulator = () => Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL);
-
 function reviewsFromEnv(table: string): ReviewService {
   const db = tracer.captureAWSv3Client(documentClient());
   const store = new DynamoReviewStore(db, table);
-  const bus = process.env.EVENT_BUS_NAME;
-  const useBus = bus && !(onEmulator() && !process.env.AWS_ENDPOINT_URL_EVENTBRIDGE);
   return new ReviewService({
     store,
     reads: store,
     // Re-screening publishes nothing itself; an outbox another writer left is completed.
-    events: useBus
-      ? new EventBridgePublisher(tracer.captureAWSv3Client(eventBridgeClient()), bus)
-      : new DynamoEventStore(db, table),
+    events: reviewEventSink(db, table, (c) => tracer.captureAWSv3Client(c)),
     links: new PresignedDocumentLinks(tracer.captureAWSv3Client(s3Client())),
-    queue: new SqsWorkQueue(tracer.captureAWSv3Client(sqsClient()), env('REVIEW_QUEUE_URL')),
+    queue: new SqsWorkQueue(tracer.captureAWSv3Client(sqsClient()), requiredEnv('REVIEW_QUEUE_URL')),
   });
 }
 
@@ -110,7 +98,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     logger.warn('message skipped', { why: message.why, messageId: record.messageId });
     return;
   }
-  const table = env('TABLE_NAME');
+  const table = requiredEnv('TABLE_NAME');
   // Loaded for every run: the list has just changed.
   const { screener, listed } = await screeningFrom(process.env, s3Client);
   if (listed === 0) {
@@ -144,7 +132,7 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     source: new DynamoRescreenSource(db, table),
     screener,
     store: new DynamoIntakeStore(db, table),
-    queue: new SqsReviewQueue(sqs, env('REVIEW_QUEUE_URL')),
+    queue: new SqsReviewQueue(sqs, requiredEnv('REVIEW_QUEUE_URL')),
     reviews: reviewsFromEnv(table),
     ...(previous ? { after: previous.resumeAfter } : {}),
     stopWhen: () => (context ? context.getRemainingTimeInMillis() < marginMs : false),
@@ -162,7 +150,10 @@ async function recordHandler(record: SQSRecord): Promise<void> {
       totals,
     };
     await sqs.send(
-      new SendMessageCommand({ QueueUrl: env('RESCREEN_QUEUE_URL'), MessageBody: JSON.stringify(next) }),
+      new SendMessageCommand({
+        QueueUrl: requiredEnv('RESCREEN_QUEUE_URL'),
+        MessageBody: JSON.stringify(next),
+      }),
     );
     logger.info('re-screen goes on in a new invocation', { ...next });
     return;

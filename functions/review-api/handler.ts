@@ -7,8 +7,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { documentClient, s3Client, sqsClient } from '../../shared/aws/clients.js';
-import { DynamoEventStore, DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
-import { eventBridgeClient, EventBridgePublisher } from '../../shared/aws/eventbridge-events.js';
+import { DynamoReviewStore } from '../../shared/aws/dynamo-review-store.js';
+import { onEmulator, requiredEnv, reviewEventSink } from '../../shared/aws/function-env.js';
 import { SqsWorkQueue } from '../../shared/aws/sqs-work-queue.js';
 import { S3BlobStore } from '../../shared/aws/s3-blob.js';
 import { PresignedDocumentLinks } from '../../shared/aws/s3-document-links.js';
@@ -33,14 +33,6 @@ const logger = new Logger({ serviceName: 'review-api' });
 const metrics = new Metrics({ namespace: 'ManifestIntake', serviceName: 'review-api' });
 const tracer = new Tracer({ serviceName: 'review-api' });
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
-
-const onEmulator = () => Boolean(process.env.AWS_ENDPOINT_URL_DYNAMODB ?? process.env.AWS_ENDPOINT_URL);
-
 /** Logs every decision event and counts it, whatever the sink. */
 class LoggedPublisher implements EventPublisher {
   constructor(private readonly inner: EventPublisher) {}
@@ -54,14 +46,9 @@ class LoggedPublisher implements EventPublisher {
 /** Builds the API from the environment (once per container); tests may pin the clock or the event sink. */
 export function depsFromEnv(overrides: { now?: () => Date; events?: EventPublisher } = {}): ReviewApiDeps {
   const db = tracer.captureAWSv3Client(documentClient());
-  const store = new DynamoReviewStore(db, env('TABLE_NAME'));
-  const bus = process.env.EVENT_BUS_NAME;
-  const useBus = bus && !(onEmulator() && !process.env.AWS_ENDPOINT_URL_EVENTBRIDGE);
+  const store = new DynamoReviewStore(db, requiredEnv('TABLE_NAME'));
   const events = new LoggedPublisher(
-    overrides.events ??
-      (useBus
-        ? new EventBridgePublisher(tracer.captureAWSv3Client(eventBridgeClient()), bus)
-        : new DynamoEventStore(db, env('TABLE_NAME'))),
+    overrides.events ?? reviewEventSink(db, requiredEnv('TABLE_NAME'), (c) => tracer.captureAWSv3Client(c)),
   );
   const linkMode = process.env.DOCUMENT_LINKS ?? (onEmulator() ? 'local' : 'presigned');
   const s3 = tracer.captureAWSv3Client(s3Client());
