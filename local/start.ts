@@ -115,6 +115,13 @@ async function main(): Promise<void> {
   out(
     `  AWS CLI: aws --endpoint-url ${info.s3Endpoint} s3 ls s3://${info.rawBucket} --recursive   (any credentials)`,
   );
+  const list = stack.model.functions.find((f) => f.environment.SCREENING_WATCHLIST?.startsWith('s3://'))
+    ?.environment.SCREENING_WATCHLIST;
+  if (list)
+    out(
+      `  A new denied-party list: aws --endpoint-url ${info.s3Endpoint} s3 cp my-csl.csv ${list}\n` +
+        '                          → ingest uses it within a minute; stored consignments are re-screened',
+    );
   out('Ctrl-C stops the stack.');
   out('');
 
