@@ -153,6 +153,8 @@ async function recordHandler(record: SQSRecord): Promise<void> {
       new SendMessageCommand({
         QueueUrl: requiredEnv('RESCREEN_QUEUE_URL'),
         MessageBody: JSON.stringify(next),
+        // The queue delays list uploads (startDelaySeconds); a continuation goes on at once.
+        DelaySeconds: 0,
       }),
     );
     logger.info('re-screen goes on in a new invocation', { ...next });

@@ -13,7 +13,13 @@ export const dev: z.input<typeof EnvironmentConfig> = {
   reviewThreshold: 50,
   rawBucket: { noncurrentVersionExpirationDays: 7, accessLogExpirationDays: 14 },
   ingest: { memorySize: 1024, timeoutSeconds: 300, batchSize: 1, maxConcurrency: 5, maxReceiveCount: 5 },
-  rescreen: { memorySize: 1024, timeoutSeconds: 900, maxConcurrency: 2, maxReceiveCount: 3 },
+  rescreen: {
+    memorySize: 1024,
+    timeoutSeconds: 900,
+    maxConcurrency: 2,
+    maxReceiveCount: 3,
+    startDelaySeconds: 0,
+  },
   api: { memorySize: 512, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 240 },
   review: {

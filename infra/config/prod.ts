@@ -13,7 +13,13 @@ export const prod: z.input<typeof EnvironmentConfig> = {
   reviewThreshold: 50,
   rawBucket: { noncurrentVersionExpirationDays: 365, accessLogExpirationDays: 365 },
   ingest: { memorySize: 2048, timeoutSeconds: 600, batchSize: 1, maxConcurrency: 50, maxReceiveCount: 5 },
-  rescreen: { memorySize: 1024, timeoutSeconds: 900, maxConcurrency: 2, maxReceiveCount: 3 },
+  rescreen: {
+    memorySize: 1024,
+    timeoutSeconds: 900,
+    maxConcurrency: 2,
+    maxReceiveCount: 3,
+    startDelaySeconds: 720,
+  },
   api: { memorySize: 1024, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 30 },
   review: {

@@ -70,6 +70,14 @@ export const EnvironmentConfig = z
      */
     rescreen: FunctionSettings.extend({
       maxConcurrency: z.number().int().min(2).max(1000),
+      /**
+       * Seconds a list upload waits in the re-screen queue before the run starts (SQS allows up
+       * to 900). Documents already being read when the list changes are screened with the old
+       * list and written up to an ingest timeout later, and a warm ingest function notices the new
+       * list within SCREENING_REFRESH_SECONDS (60): a run that starts after both has every such
+       * consignment behind it. 0 starts at once (dev and the local stack).
+       */
+      startDelaySeconds: z.number().int().min(0).max(900),
       /** Deliveries of one list update or continuation before it moves to the re-screen DLQ. */
       maxReceiveCount: z.number().int().min(1).max(1000),
     }),

@@ -13,7 +13,13 @@ export const staging: z.input<typeof EnvironmentConfig> = {
   reviewThreshold: 50,
   rawBucket: { noncurrentVersionExpirationDays: 30, accessLogExpirationDays: 90 },
   ingest: { memorySize: 1536, timeoutSeconds: 600, batchSize: 1, maxConcurrency: 10, maxReceiveCount: 5 },
-  rescreen: { memorySize: 1024, timeoutSeconds: 900, maxConcurrency: 2, maxReceiveCount: 3 },
+  rescreen: {
+    memorySize: 1024,
+    timeoutSeconds: 900,
+    maxConcurrency: 2,
+    maxReceiveCount: 3,
+    startDelaySeconds: 720,
+  },
   api: { memorySize: 1024, timeoutSeconds: 10 },
   reviewQueue: { visibilityTimeoutSeconds: 300, maxReceiveCount: 5, oldestMessageAlarmMinutes: 60 },
   review: {

@@ -11,6 +11,8 @@ export interface QueueWithDlqProps {
   maxReceiveCount: number;
   /** How long an unconsumed message stays in the main queue (default 4 days; the DLQ keeps 14). */
   retentionPeriod?: Duration;
+  /** Default delay of every message sent to the main queue (default none). */
+  deliveryDelay?: Duration;
 }
 
 /** A CMK-encrypted, TLS-only queue and its equally protected dead-letter queue. */
@@ -32,6 +34,7 @@ export class QueueWithDlq extends Construct {
       ...common,
       retentionPeriod: props.retentionPeriod ?? Duration.days(4),
       visibilityTimeout: props.visibilityTimeout,
+      ...(props.deliveryDelay ? { deliveryDelay: props.deliveryDelay } : {}),
       deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount },
     });
   }

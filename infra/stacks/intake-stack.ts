@@ -135,6 +135,8 @@ export class IntakeStack extends Stack {
       key: queueKey,
       visibilityTimeout: Duration.seconds(6 * config.rescreen.timeoutSeconds),
       maxReceiveCount: config.rescreen.maxReceiveCount,
+      // A run starts once documents read with the old list are written (see the config).
+      deliveryDelay: Duration.seconds(config.rescreen.startDelaySeconds),
     });
     this.rescreenQueue = rescreen.queue;
     this.rescreenDlq = rescreen.dlq;

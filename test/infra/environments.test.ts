@@ -96,6 +96,13 @@ describe.each(ENVIRONMENTS)('%s', (name) => {
       MemorySize: config.rescreen.memorySize,
       Timeout: config.rescreen.timeoutSeconds,
     });
+    // A list upload waits until documents read with the old list are written (except in dev,
+    // where the local stack starts at once): an ingest timeout and the ingest function's refresh.
+    const queues = Object.entries(resourcesOf(env.intake, 'AWS::SQS::Queue'));
+    const rescreenQueue = queues.find(([id]) => id.startsWith('RescreenQueue') && !id.includes('Dlq'))!;
+    const delay = (rescreenQueue[1].Properties as { DelaySeconds?: number }).DelaySeconds;
+    expect(delay).toBe(config.rescreen.startDelaySeconds);
+    if (name !== 'dev') expect(delay).toBeGreaterThanOrEqual(config.ingest.timeoutSeconds + 60);
     // The ingest and re-screen functions' log groups.
     const logs = Object.values(resourcesOf(env.intake, 'AWS::Logs::LogGroup'));
     expect(logs).toHaveLength(2);
