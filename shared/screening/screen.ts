@@ -251,8 +251,9 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   const matcher = new TermMatcher<TermData>(entries, { minSplitLength: rules.text.minSplitLength });
 
   /**
-   * The text's hits, with those its look-alike readings add ("AMM0" read as "AMMO"): terms the
-   * text as written lacks (`added`), and context words.
+   * The text's hits, with the terms its look-alike readings add ("AMM0" read as "AMMO") that the
+   * text as written lacks (`added`). Only terms: a context word spelt with digits ("t0y" next to
+   * "Glock pistol") must not clear a hit the text as written keeps.
    */
   const withLookalikes = (d: string, hits: readonly TermHit<TermData>[], words: DigitDisguise[]) => {
     const lookalikes = lookalikeReadings(d);
@@ -264,12 +265,11 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     const added = new Set<TermHit<TermData>>();
     for (const reading of lookalikes.readings)
       for (const h of matcher.scan(reading)) {
-        if (h.data.kind === 'term') {
-          const key = `${h.data.rule}:${h.start}:${h.end}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          added.add(h);
-        }
+        if (h.data.kind !== 'term') continue;
+        const key = `${h.data.rule}:${h.start}:${h.end}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        added.add(h);
         all.push(h);
       }
     return { hits: all, added };

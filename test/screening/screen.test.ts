@@ -208,6 +208,16 @@ describe('firearms', () => {
     expect(noHs('Cоtton bag with AMM0').flags.find((f) => f.rule === 'disguised-text')?.evidence.text).toBe(
       '"Cоtton" (Cyrillic), "AMM0" (digits for letters): look-alike letters of another script, or digits and symbols for letters',
     );
+    // A context word spelt with digits clears nothing: the text as written keeps its hit.
+    for (const [text, rule] of [
+      ['Glock pistol t0y', 'firearm-weapons'],
+      ['Pistola de agu4', 'firearm-weapons'],
+      ['cartuchos 1nk', 'ammunition-cartridges'],
+    ] as const)
+      expect(
+        noHs(text).flags.map((f) => f.rule),
+        text,
+      ).toContain(rule);
     // Digits and symbols of ordinary goods spell no term, and a context word still clears.
     for (const text of [
       'MP3 player',
