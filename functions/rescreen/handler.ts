@@ -5,6 +5,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -15,7 +16,8 @@ import { DynamoIntakeStore } from '../../shared/aws/dynamo-store.js';
 import { requiredEnv, reviewEventSink } from '../../shared/aws/function-env.js';
 import { DynamoRescreenSource } from '../../shared/aws/rescreen-store.js';
 import { s3RecordsOf } from '../../shared/aws/s3-event.js';
-import { screeningFrom } from '../../shared/aws/screening-config.js';
+import { parseS3Uri, screeningFrom } from '../../shared/aws/screening-config.js';
+import { decodeEventKey } from '../../shared/intake/object-key.js';
 import { PresignedDocumentLinks } from '../../shared/aws/s3-document-links.js';
 import { SqsReviewQueue } from '../../shared/aws/sqs-queue.js';
 import { SqsWorkQueue } from '../../shared/aws/sqs-work-queue.js';
@@ -55,7 +57,7 @@ export type Continuation = z.infer<typeof Continuation>;
 export function readMessage(
   body: string,
 ):
-  | { kind: 'start'; key: string }
+  | { kind: 'start'; bucket: string; key: string; eTag?: string }
   | { kind: 'resume'; continuation: Continuation }
   | { kind: 'skip'; why: string } {
   let json: unknown;
@@ -69,7 +71,12 @@ export function readMessage(
   try {
     const [upload] = s3RecordsOf(body);
     return upload
-      ? { kind: 'start', key: upload.s3.object.key }
+      ? {
+          kind: 'start',
+          bucket: upload.s3.bucket.name,
+          key: decodeEventKey(upload.s3.object.key),
+          ...(upload.s3.object.eTag ? { eTag: upload.s3.object.eTag } : {}),
+        }
       : { kind: 'skip', why: 'no new object in it (an S3 test event)' };
   } catch {
     return { kind: 'skip', why: 'neither an S3 notification nor a continuation' };
@@ -89,7 +96,29 @@ function reviewsFromEnv(table: string): ReviewService {
   });
 }
 
-const marginMs = 1000 * Number(process.env.RESCREEN_STOP_MARGIN_SECONDS ?? 60);
+const marginSeconds = Number(process.env.RESCREEN_STOP_MARGIN_SECONDS ?? 60);
+if (!Number.isFinite(marginSeconds) || marginSeconds < 0)
+  throw new Error(
+    `RESCREEN_STOP_MARGIN_SECONDS must be a number of seconds, not "${process.env.RESCREEN_STOP_MARGIN_SECONDS}"`,
+  );
+const marginMs = 1000 * marginSeconds;
+
+/**
+ * Why a list upload starts no run, or undefined when it does: only the configured list object
+ * (the notification filter is a prefix), and only its latest version (a newer upload's own
+ * notification starts the run for it: two uploads close together make one run, not two).
+ */
+async function notTheLatestList(message: { bucket: string; key: string; eTag?: string }) {
+  const list = parseS3Uri(requiredEnv('SCREENING_WATCHLIST'));
+  if (!list || list.bucket !== message.bucket || list.key !== message.key)
+    return `not the denied-party list (${message.bucket}/${message.key})`;
+  if (!message.eTag) return undefined;
+  const head = await s3Client().send(new HeadObjectCommand({ Bucket: list.bucket, Key: list.key }));
+  const current = head.ETag?.replace(/"/g, '');
+  return current && current !== message.eTag.replace(/"/g, '')
+    ? 'a newer version of the list was uploaded since: its own notification starts the run'
+    : undefined;
+}
 let invocation: Context | undefined;
 
 async function recordHandler(record: SQSRecord): Promise<void> {
@@ -97,6 +126,13 @@ async function recordHandler(record: SQSRecord): Promise<void> {
   if (message.kind === 'skip') {
     logger.warn('message skipped', { why: message.why, messageId: record.messageId });
     return;
+  }
+  if (message.kind === 'start') {
+    const why = await notTheLatestList(message);
+    if (why) {
+      logger.info('list upload skipped', { why, key: message.key });
+      return;
+    }
   }
   const table = requiredEnv('TABLE_NAME');
   // Loaded for every run: the list has just changed.
@@ -110,13 +146,11 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     return;
   }
   const previous = message.kind === 'resume' ? message.continuation : undefined;
-  if (
-    previous &&
-    (previous.watchlistVersion !== screener.watchlistVersion ||
-      previous.ruleSetVersion !== screener.ruleSetVersion)
-  ) {
+  // A new list starts a run of its own over every consignment; a new rule set (deployed with
+  // the stack, no trigger) does not, so the run goes on with it.
+  if (previous && previous.watchlistVersion !== screener.watchlistVersion) {
     logger.info(
-      'continuation dropped: the list or rule set changed since, and its own run covers everything',
+      'continuation dropped: a newer list was uploaded since, and its own run covers every consignment',
       {
         continuation: previous,
         ruleSetVersion: screener.ruleSetVersion,

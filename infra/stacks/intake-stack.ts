@@ -181,7 +181,6 @@ export class IntakeStack extends Stack {
         'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
-        'dynamodb:BatchWriteItem',
       ],
       [table.tableArn],
     );

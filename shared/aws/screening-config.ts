@@ -155,6 +155,14 @@ export class ScreeningSource {
     const s3 = options.s3 ?? s3Client;
     const versions = await versionsOf(env, s3);
     const { screener, listed } = await screeningFrom(env, s3);
+    // A list that names nobody screens no party: said (and alarmed) at every cold start, as a
+    // warm function refuses the same update, rather than screening silently without names.
+    if (env[WATCHLIST_ENV] && listed === 0)
+      options.onError?.(
+        new WatchlistFormatError(
+          `the watchlist ${env[WATCHLIST_ENV]} lists no names: no party is screened until a list with names is uploaded`,
+        ),
+      );
     return new ScreeningSource(screener, listed, versions, options, seconds * 1000, options.now ?? Date.now);
   }
 

@@ -1,6 +1,6 @@
 import '../review/quiet-env.js';
 import { readFileSync } from 'node:fs';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -59,15 +59,22 @@ const sqsEvent = (body: unknown): SQSEvent => ({
   ],
 });
 
-const listUploaded = () =>
+const listUploaded = (key = WATCHLIST, eTag?: string) =>
   sqsEvent({
     Records: [
       {
         eventName: 'ObjectCreated:Put',
-        s3: { bucket: { name: BUCKET }, object: { key: WATCHLIST, size: csv.length } },
+        s3: { bucket: { name: BUCKET }, object: { key, size: csv.length, ...(eTag ? { eTag } : {}) } },
       },
     ],
   });
+
+/** The stored consignments' ids in the order a Scan reads them (by key hash, not by id). */
+async function scanOrder(): Promise<string[]> {
+  const order: string[] = [];
+  for await (const stored of new DynamoRescreenSource(emu.db, TABLE).consignments()) order.push(stored.id);
+  return order;
+}
 
 const putList = (body: string) =>
   emu.s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key: WATCHLIST, Body: body }));
@@ -145,19 +152,24 @@ describe('the re-screen function', () => {
     // Little time left: the run stops after its first page and sends itself a continuation.
     expect((await handler(listUploaded(), context(30_000))).batchItemFailures).toEqual([]);
     const [body] = await received(rescreenQueue);
-    const continuation = JSON.parse(body!) as { resumeAfter: string; totals: { scanned: number } };
-    expect(continuation.totals.scanned).toBe(25);
-    expect(continuation.resumeAfter).toMatch(/^P\d{3}$/);
 
     // The next invocations take it up until every consignment is done.
+    const continuations: { resumeAfter: string; totals: { scanned: number } }[] = [];
     let next: string | undefined = body;
     let invocations = 1;
     while (next) {
+      continuations.push(JSON.parse(next) as (typeof continuations)[number]);
       await handler(sqsEvent(JSON.parse(next)), context(invocations < 2 ? 30_000 : 600_000));
       invocations++;
       [next] = await received(rescreenQueue);
     }
     expect(invocations).toBe(3);
+    // Each run went on right after the last consignment the one before did, in scan order.
+    const order = await scanOrder();
+    expect(continuations.map((c) => [order.indexOf(c.resumeAfter), c.totals.scanned])).toEqual([
+      [24, 25],
+      [49, 50],
+    ]);
     const listed = [];
     for (let i = 0; i < N; i++) {
       const c = await consignment(`P${String(i).padStart(3, '0')}`);
@@ -172,7 +184,34 @@ describe('the re-screen function', () => {
     expect(queued.sort()).toEqual(['P007', 'P027', 'P047']);
   });
 
-  it('drops a continuation for a list that has been replaced since', async () => {
+  it('starts no run for another object under the prefix, nor for a list replaced since', async () => {
+    // P950 is stored clean with a listed name: any run would flag it.
+    const c = parcel({ parcelId: 'P950', consignee: { ...parcel().consignee!, name: LISTED } });
+    await new DynamoIntakeStore(emu.db, TABLE).putConsignments([
+      {
+        ...c,
+        id: 'P950',
+        documentId: 'DOC-F',
+        carrierId: 'CARRIER',
+        flags: [],
+        riskScore: 0,
+        review: false,
+        ruleSetVersion: 'default@1.1.0',
+        storedAt: '2026-11-02T00:00:00Z',
+      },
+    ]);
+    await handler(listUploaded(`${WATCHLIST}.bak`), context(600_000));
+    await handler(listUploaded(WATCHLIST, 'an-older-etag'), context(600_000));
+    expect((await consignment('P950')).flags).toEqual([]);
+    // The notification of the list as it is now starts the run.
+    const head = await emu.s3Client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: WATCHLIST }));
+    await handler(listUploaded(WATCHLIST, head.ETag!.replace(/"/g, '')), context(600_000));
+    expect((await consignment('P950')).flags.map((f: { rule: string }) => f.rule)).toEqual([
+      'denied-party-exact',
+    ]);
+  });
+
+  it('drops a continuation for a list that has been replaced since, not for a new rule set', async () => {
     const stale = {
       resumeAfter: 'P010',
       ruleSetVersion: 'default@1.1.0',
@@ -199,14 +238,18 @@ describe('the re-screen function', () => {
     expect(await received(rescreenQueue)).toEqual([]);
     expect((await consignment('P900')).flags).toEqual([]);
 
-    // Resumed just before P900 in the table's scan order (by key hash, not by id).
-    const order: string[] = [];
-    for await (const stored of new DynamoRescreenSource(emu.db, TABLE).consignments()) order.push(stored.id);
+    // Resumed just before P900 in the table's scan order; a new rule set alone does not stop it.
+    const order = await scanOrder();
     const at = order.indexOf('P900');
     expect(at).toBeGreaterThan(0);
     const current = createScreener({ watchlist: parseCslCsv(csv) }).watchlistVersion!;
     await handler(
-      sqsEvent({ ...stale, resumeAfter: order[at - 1], watchlistVersion: current }),
+      sqsEvent({
+        ...stale,
+        resumeAfter: order[at - 1],
+        watchlistVersion: current,
+        ruleSetVersion: 'old@1.0.0',
+      }),
       context(600_000),
     );
     expect((await consignment('P900')).flags.map((f: { rule: string }) => f.rule)).toEqual([

@@ -132,6 +132,19 @@ describe('ScreeningSource', () => {
     expect(await flagsFor(source)).toEqual(['denied-party-exact']);
   });
 
+  it('says at a cold start that the list names nobody, and takes the next list with names', async () => {
+    await put(RULES, JSON.stringify(rules));
+    await put(WATCHLIST, `${header}\n`);
+    const { source, errors, advance } = await sourceWithClock();
+    expect(errors).toEqual([
+      `the watchlist s3://${BUCKET}/${WATCHLIST} lists no names: no party is screened until a list with names is uploaded`,
+    ]);
+    expect(await flagsFor(source)).toEqual([]);
+    await put(WATCHLIST, v2);
+    advance(60);
+    expect(await flagsFor(source)).toEqual(['denied-party-exact']);
+  });
+
   it('reloads once when checks overlap', async () => {
     await put(RULES, JSON.stringify(rules));
     await put(WATCHLIST, v1);
