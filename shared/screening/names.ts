@@ -27,6 +27,8 @@ export interface NameRules {
   maxTokenEdits: number;
   /** Tokens whose lengths differ more than this ratio never match ("Rising" vs "Risingstar"). */
   minTokenLengthRatio: number;
+  /** Abbreviations ("ma", "hdz"), folded, and their words: read as the word when a period follows ("Ma."). */
+  abbreviations?: Readonly<Record<string, string>>;
 }
 
 export interface NormalisedName {
@@ -47,6 +49,8 @@ export class NameNormaliser {
   private readonly titlesLast = new Map<string, string[][]>();
   private readonly stop: Set<string>;
   private readonly weak: Set<string>;
+  /** An abbreviation's word, by the abbreviation ("ma" → the word "maria"), used before a period. */
+  private readonly expanded = new Map<string, Word>();
   /** The words as written → their fold, class and weight (this.wordInfo[id]). */
   private readonly words = new StringCache(WORD_SLOTS);
   private readonly wordInfo: Word[] = [];
@@ -59,6 +63,8 @@ export class NameNormaliser {
     }
     this.stop = new Set(rules.stopTokens.map((t) => foldText(t)));
     this.weak = new Set(rules.weakTokens.map((t) => foldText(t)));
+    for (const [short, word] of Object.entries(rules.abbreviations ?? {}))
+      this.expanded.set(foldText(short), this.classify(foldText(word)));
   }
 
   normalise(name: string): NormalisedName {
@@ -87,7 +93,10 @@ export class NameNormaliser {
         c = text.charCodeAt(++i);
       } while (i < text.length && !foldsToSeparator(c));
       const id = this.words.get(text, start, i, h);
-      const word = id >= 0 ? this.wordInfo[id]! : this.word(text, start, i, h);
+      let word = id >= 0 ? this.wordInfo[id]! : this.word(text, start, i, h);
+      // "Ma." is María: an abbreviation counts as its word when a period follows it.
+      if (word !== undefined && word.flags & ABBREVIATION && text.charCodeAt(i) === PERIOD)
+        word = this.expanded.get(word.token)!;
       // A word with Cyrillic, Greek or hidden characters: the whole name is read as Latin.
       if (word === undefined) return this.normalise(latinText(name).text);
       if (newPart) {
@@ -189,20 +198,25 @@ export class NameNormaliser {
    * Folds and classifies the word text[start, end) (no separator inside; FNV-1a hash `h`), and
    * caches it; undefined when the word must be read with the others (see latinText).
    */
-  private word(text: string, start: number, end: number, h: number): Word | undefined {
-    const slice = text.slice(start, end);
-    if (needsLatin(slice)) return undefined;
-    const token = foldText(slice);
+  /** A folded word's class and weight. */
+  private classify(token: string): Word {
     const weak = this.weak.has(token);
-    const info: Word = {
+    return {
       token,
       flags:
         (this.suffixes.has(token) ? SUFFIX_START : 0) |
         (this.stop.has(token) ? STOP : 0) |
         (this.titlesFirst.has(token) ? TITLE_FIRST : 0) |
-        (this.titlesLast.has(token) ? TITLE_LAST : 0),
+        (this.titlesLast.has(token) ? TITLE_LAST : 0) |
+        (this.expanded.has(token) ? ABBREVIATION : 0),
       weight: (weak ? this.rules.weakTokenWeight : 1) * tokenWeight(token),
     };
+  }
+
+  private word(text: string, start: number, end: number, h: number): Word | undefined {
+    const slice = text.slice(start, end);
+    if (needsLatin(slice)) return undefined;
+    const info = this.classify(foldText(slice));
     if (this.words.full(end - start)) {
       this.words.clear();
       this.wordInfo.length = 0;
@@ -356,7 +370,10 @@ const STOP = 2;
 const TITLE_FIRST = 4;
 const TITLE_LAST = 8;
 const TITLE = TITLE_FIRST | TITLE_LAST;
+/** … it is an abbreviation ("ma"), read as its word before a period. */
+const ABBREVIATION = 16;
 const COMMA = 0x2c;
+const PERIOD = 0x2e;
 /** Word cache slots (a power of two): up to 49,152 distinct words. */
 const WORD_SLOTS = 1 << 16;
 /** The current name's words (normalise is synchronous: one name at a time). */

@@ -65,6 +65,43 @@ const CasRuleSchema = z.object({
     .min(1),
 });
 
+/** Given names and surnames as Mexican forms and manifests abbreviate them. */
+const DEFAULT_ABBREVIATIONS: Record<string, string> = {
+  // Given names
+  ma: 'maria',
+  fco: 'francisco',
+  gpe: 'guadalupe',
+  alej: 'alejandro',
+  fdo: 'fernando',
+  // Surnames
+  hdz: 'hernandez',
+  hdez: 'hernandez',
+  glz: 'gonzalez',
+  gzz: 'gonzalez',
+  mtz: 'martinez',
+  mtnez: 'martinez',
+  rdz: 'rodriguez',
+  rdgz: 'rodriguez',
+  gtz: 'gutierrez',
+  fdz: 'fernandez',
+  fdez: 'fernandez',
+  rmz: 'ramirez',
+  gmz: 'gomez',
+  jmz: 'jimenez',
+  vzq: 'vazquez',
+  dmz: 'dominguez',
+  // Company words
+  hnos: 'hermanos',
+  ind: 'industrial',
+  inds: 'industrias',
+  quim: 'quimica',
+  dist: 'distribuidora',
+  intl: 'international',
+  mfg: 'manufacturing',
+  sta: 'santa',
+  sto: 'santo',
+};
+
 const DeniedPartySchema = z.object({
   source,
   parties: z.array(z.enum(['shipper', 'consignee', 'notify'])).min(1),
@@ -95,6 +132,12 @@ const DeniedPartySchema = z.object({
     // Generational suffixes ("sr" is also "señor" above)
     ...['jr', 'jnr', 'snr', 'hijo', 'ii', 'iii', 'iv'],
   ]),
+  /**
+   * Abbreviations written with a period ("Ma. Guadalupe", "Fco. Hdz."), folded, and the word
+   * they stand for: read as that word on both sides. Without the period the word is itself
+   * ("Ma Jun"). Optional in a rule file.
+   */
+  abbreviations: z.record(term, term).default(DEFAULT_ABBREVIATIONS),
 });
 
 const MisdeclarationSchema = z.object({
@@ -231,7 +274,7 @@ export function defaultRuleSet(): RuleSet {
   return defaults;
 }
 
-/** "default@1.1.0": what every screening result is stamped with. */
+/** "default@1.2.0": what every screening result is stamped with. */
 export function ruleSetVersion(rules: Pick<RuleSet, 'name' | 'version'>): string {
   return `${rules.name}@${rules.version}`;
 }

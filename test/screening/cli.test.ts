@@ -42,7 +42,7 @@ describe('intake screen', () => {
     for (const c of doc.consignments) {
       expect(Array.isArray(c.flags)).toBe(true);
       expect(typeof c.riskScore).toBe('number');
-      expect(c.ruleSetVersion).toBe('default@1.1.0');
+      expect(c.ruleSetVersion).toBe('default@1.2.0');
     }
     const categories = new Set(
       doc.consignments.filter((c) => c.review).flatMap((c) => c.flags.map((f) => f.category)),

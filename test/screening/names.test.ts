@@ -296,3 +296,29 @@ describe('initials', () => {
       expect(sim(party!, listed!), `${party} / ${listed}`).toBeLessThan(0.9);
   });
 });
+
+describe('abbreviations', () => {
+  it('read as their word when a period follows them, on either side', () => {
+    expect(normaliser.normalise('Ma. Fernanda López Ruiz').tokens.sort()).toEqual(
+      ['fernanda', 'lopez', 'maria', 'ruiz'].sort(),
+    );
+    expect(sim('Ma. Fernanda López Ruiz', 'LÓPEZ RUIZ, María Fernanda')).toBe(1);
+    expect(sim('María Fernanda López Ruiz', 'LOPEZ RUIZ, Ma. Fernanda')).toBe(1);
+    expect(sim('Fco. Hdz. Glz.', 'HERNÁNDEZ GONZÁLEZ, Francisco')).toBe(1);
+    expect(sim('Química Ind. del Pacífico', 'Química Industrial del Pacífico, S.A. de C.V.')).toBe(1);
+    expect(sim('Pérez Hnos.', 'PEREZ HERMANOS S.A.')).toBe(1);
+  });
+
+  it('are themselves without the period: "Ma Jun" is not María', () => {
+    expect(normaliser.normalise('Ma Jun').tokens.sort()).toEqual(['jun', 'ma']);
+    expect(normaliser.normalise('MA, Jun').tokens.sort()).toEqual(['jun', 'ma']);
+    expect(sim('Ma Jun', 'MA, Jun')).toBe(1);
+    expect(sim('Ma Jun', 'María Jun')).toBeLessThan(0.9);
+  });
+
+  it('come with the rules by default, and a rule file may set its own', () => {
+    expect(defaultRuleSet().deniedParty.abbreviations).toMatchObject({ ma: 'maria', hdz: 'hernandez' });
+    const none = new NameNormaliser({ ...defaultRuleSet().deniedParty, abbreviations: {} });
+    expect(none.normalise('Ma. Fernanda').tokens.sort()).toEqual(['fernanda', 'ma']);
+  });
+});

@@ -196,7 +196,7 @@ describe('the re-screen function', () => {
         flags: [],
         riskScore: 0,
         review: false,
-        ruleSetVersion: 'default@1.1.0',
+        ruleSetVersion: 'default@1.2.0',
         storedAt: '2026-11-02T00:00:00Z',
       },
     ]);
@@ -214,7 +214,7 @@ describe('the re-screen function', () => {
   it('drops a continuation for a list that has been replaced since, not for a new rule set', async () => {
     const stale = {
       resumeAfter: 'P010',
-      ruleSetVersion: 'default@1.1.0',
+      ruleSetVersion: 'default@1.2.0',
       watchlistVersion: 'csl:some-older-list',
       startedAt: '2026-11-01T00:00:00Z',
       totals: { scanned: 25, changed: 0, newlyFlagged: 0, queued: 0, cleared: 0, updated: 0, reopened: 0 },
@@ -230,7 +230,7 @@ describe('the re-screen function', () => {
         flags: [],
         riskScore: 0,
         review: false,
-        ruleSetVersion: 'default@1.1.0',
+        ruleSetVersion: 'default@1.2.0',
         storedAt: '2026-11-02T00:00:00Z',
       },
     ]);

@@ -37,7 +37,7 @@ describe('screening result', () => {
     expect(r).toEqual({
       flags: [],
       riskScore: 0,
-      ruleSetVersion: 'default@1.1.0',
+      ruleSetVersion: 'default@1.2.0',
       review: false,
       watchlistVersion: expect.stringMatching(/^csl-[0-9a-f]+-15$/),
     });
@@ -230,6 +230,14 @@ describe('firearms', () => {
       'R134a refrigerant 13.6kg',
     ])
       expect(noHs(text).flags, text).toEqual([]);
+  });
+
+  it('a listed party written with abbreviations ("Ind.", "Ma.") is flagged as the listed name', () => {
+    const r = screen({ shipper: { ...parcel().shipper!, name: 'Quimica Ind. del Pacifico' } });
+    expect(r.flags.map((f) => [f.rule, f.evidence.field])).toEqual([['denied-party-exact', 'shipper.name']]);
+    expect(r.flags[0]!.evidence.text).toContain(
+      'matches listed name "Química Industrial del Pacífico, S.A. de C.V."',
+    );
   });
 
   it('a listed party written with look-alike letters is flagged as matched and as disguised', () => {
