@@ -119,6 +119,7 @@ async function notTheLatestList(message: { bucket: string; key: string; eTag?: s
     ? 'a newer version of the list was uploaded since: its own notification starts the run'
     : undefined;
 }
+
 let invocation: Context | undefined;
 
 async function recordHandler(record: SQSRecord): Promise<void> {
