@@ -17,7 +17,10 @@ export interface DigitDisguise {
 }
 
 export interface LookalikeReadings {
-  /** One or two texts of the original's length (a "1" is read as "l" in one, as "i" in the other). */
+  /**
+   * Texts of the original's length: a "1" is read as "l" in the first, as "i" in the second, and
+   * both ways within a word that holds two or three ("p1sto1") in a few more (at most 8 in all).
+   */
   readings: string[];
   /** The words the readings changed, in order. */
   words: DigitDisguise[];
@@ -61,6 +64,8 @@ export function lookalikeReadings(text: string): LookalikeReadings {
   const asI = text.split('');
   const words: DigitDisguise[] = [];
   let hasOne = false;
+  /** Positions of the "1"s of each word that holds two or three: read each way ("p1sto1"). */
+  const mixed: number[][] = [];
   for (const m of text.matchAll(WORD)) {
     const word = m[0];
     let letters = 0;
@@ -84,7 +89,20 @@ export function lookalikeReadings(text: string): LookalikeReadings {
       }
     }
     words.push({ start, end: start + word.length });
+    const ones = at.filter((i) => word[i] === '1').map((i) => start + i);
+    if (ones.length >= 2 && ones.length <= 3) mixed.push(ones);
   }
   if (words.length === 0) return NONE;
-  return { readings: hasOne ? [asL.join(''), asI.join('')] : [asL.join('')], words };
+  const readings = hasOne ? [asL.join(''), asI.join('')] : [asL.join('')];
+  // The mixed ways of the first such words, each on the "l" reading (at most MAX_READINGS in all).
+  for (const ones of mixed)
+    for (let mask = 1; mask < (1 << ones.length) - 1 && readings.length < MAX_READINGS; mask++) {
+      const variant = asL.slice();
+      ones.forEach((at, k) => (variant[at] = mask & (1 << k) ? 'i' : 'l'));
+      readings.push(variant.join(''));
+    }
+  return { readings, words };
 }
+
+/** Bounds the texts scanned for one description. */
+const MAX_READINGS = 8;

@@ -18,6 +18,10 @@ describe('lookalikeReadings', () => {
     expect(lookalikeReadings('c0ca1ne').readings).toEqual(['cocalne', 'cocaine']);
     expect(lookalikeReadings('diese1').readings).toEqual(['diesel', 'diesei']);
     expect(words('c0ca1ne diese1 cotton')).toEqual(['c0ca1ne', 'diese1']);
+    // Both ways within one word, too.
+    expect(lookalikeReadings('p1sto1').readings).toEqual(['plstol', 'pistoi', 'pistol', 'plstoi']);
+    // Bounded: many such words make at most 8 readings.
+    expect(lookalikeReadings('ab1cd1ef1 '.repeat(20)).readings).toHaveLength(8);
   });
 
   it('leaves numbers, sizes, models and prices as they are', () => {

@@ -195,6 +195,7 @@ describe('firearms', () => {
       ['fent@nyl powder', 'narcotics', 'fent@nyl'],
       ['$ilencer kit', 'firearm-suppressor', '$ilencer'],
       ['Pist0la usada', 'firearm-weapons', 'Pist0la'],
+      ['p1sto1 parts', 'firearm-weapons', 'p1sto1 parts'],
       ['gas0lina en bidones', 'fuel', 'gas0lina'],
     ] as const) {
       const r = noHs(text);
