@@ -86,6 +86,22 @@ async function received(queueUrl: string): Promise<string[]> {
   return (out.Messages ?? []).map((m) => m.Body!);
 }
 
+/** A consignment stored with no flags after a run, its consignee listed: only a run with the list flags it. */
+const storeUnscreened = (id: string) =>
+  new DynamoIntakeStore(emu.db, TABLE).putConsignments([
+    {
+      ...parcel({ parcelId: id, consignee: { ...parcel().consignee!, name: LISTED } }),
+      id,
+      documentId: 'DOC-F',
+      carrierId: 'CARRIER',
+      flags: [],
+      riskScore: 0,
+      review: false,
+      ruleSetVersion: 'default@1.2.0',
+      storedAt: '2026-11-02T00:00:00Z',
+    },
+  ]);
+
 const consignment = async (id: string) =>
   (await emu.db.send(new GetCommand({ TableName: TABLE, Key: keys.consignment(id) }))).Item!;
 
@@ -186,20 +202,7 @@ describe('the re-screen function', () => {
 
   it('starts no run for another object under the prefix, nor for a list replaced since', async () => {
     // P950 is stored clean with a listed name: any run would flag it.
-    const c = parcel({ parcelId: 'P950', consignee: { ...parcel().consignee!, name: LISTED } });
-    await new DynamoIntakeStore(emu.db, TABLE).putConsignments([
-      {
-        ...c,
-        id: 'P950',
-        documentId: 'DOC-F',
-        carrierId: 'CARRIER',
-        flags: [],
-        riskScore: 0,
-        review: false,
-        ruleSetVersion: 'default@1.2.0',
-        storedAt: '2026-11-02T00:00:00Z',
-      },
-    ]);
+    await storeUnscreened('P950');
     await handler(listUploaded(`${WATCHLIST}.bak`), context(600_000));
     await handler(listUploaded(WATCHLIST, 'an-older-etag'), context(600_000));
     expect((await consignment('P950')).flags).toEqual([]);
@@ -219,21 +222,7 @@ describe('the re-screen function', () => {
       startedAt: '2026-11-01T00:00:00Z',
       totals: { scanned: 25, changed: 0, newlyFlagged: 0, queued: 0, cleared: 0, updated: 0, reopened: 0 },
     };
-    // A consignment stored clean after the run: only a run with the current list flags it.
-    const c = parcel({ parcelId: 'P900', consignee: { ...parcel().consignee!, name: LISTED } });
-    await new DynamoIntakeStore(emu.db, TABLE).putConsignments([
-      {
-        ...c,
-        id: 'P900',
-        documentId: 'DOC-F',
-        carrierId: 'CARRIER',
-        flags: [],
-        riskScore: 0,
-        review: false,
-        ruleSetVersion: 'default@1.2.0',
-        storedAt: '2026-11-02T00:00:00Z',
-      },
-    ]);
+    await storeUnscreened('P900');
     expect((await handler(sqsEvent(stale), context(600_000))).batchItemFailures).toEqual([]);
     expect(await received(rescreenQueue)).toEqual([]);
     expect((await consignment('P900')).flags).toEqual([]);
