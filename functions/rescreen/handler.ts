@@ -83,18 +83,25 @@ export function readMessage(
   }
 }
 
-function reviewsFromEnv(table: string): ReviewService {
-  const db = tracer.captureAWSv3Client(documentClient());
-  const store = new DynamoReviewStore(db, table);
-  return new ReviewService({
-    store,
-    reads: store,
+// Clients and stores are built once per container, not per message.
+const table = requiredEnv('TABLE_NAME');
+const db = tracer.captureAWSv3Client(documentClient());
+const sqs = tracer.captureAWSv3Client(sqsClient());
+const s3 = tracer.captureAWSv3Client(s3Client());
+const reviewStore = new DynamoReviewStore(db, table);
+const deps = {
+  source: new DynamoRescreenSource(db, table),
+  store: new DynamoIntakeStore(db, table),
+  queue: new SqsReviewQueue(sqs, requiredEnv('REVIEW_QUEUE_URL')),
+  reviews: new ReviewService({
+    store: reviewStore,
+    reads: reviewStore,
     // Re-screening publishes nothing itself; an outbox another writer left is completed.
     events: reviewEventSink(db, table, (c) => tracer.captureAWSv3Client(c)),
-    links: new PresignedDocumentLinks(tracer.captureAWSv3Client(s3Client())),
-    queue: new SqsWorkQueue(tracer.captureAWSv3Client(sqsClient()), requiredEnv('REVIEW_QUEUE_URL')),
-  });
-}
+    links: new PresignedDocumentLinks(s3),
+    queue: new SqsWorkQueue(sqs, requiredEnv('REVIEW_QUEUE_URL')),
+  }),
+};
 
 const marginSeconds = Number(process.env.RESCREEN_STOP_MARGIN_SECONDS ?? 60);
 if (!Number.isFinite(marginSeconds) || marginSeconds < 0)
@@ -113,7 +120,7 @@ async function notTheLatestList(message: { bucket: string; key: string; eTag?: s
   if (!list || list.bucket !== message.bucket || list.key !== message.key)
     return `not the denied-party list (${message.bucket}/${message.key})`;
   if (!message.eTag) return undefined;
-  const head = await s3Client().send(new HeadObjectCommand({ Bucket: list.bucket, Key: list.key }));
+  const head = await s3.send(new HeadObjectCommand({ Bucket: list.bucket, Key: list.key }));
   const current = head.ETag?.replace(/"/g, '');
   return current && current !== message.eTag.replace(/"/g, '')
     ? 'a newer version of the list was uploaded since: its own notification starts the run'
@@ -135,9 +142,8 @@ async function recordHandler(record: SQSRecord): Promise<void> {
       return;
     }
   }
-  const table = requiredEnv('TABLE_NAME');
   // Loaded for every run: the list has just changed.
-  const { screener, listed } = await screeningFrom(process.env, s3Client);
+  const { screener, listed } = await screeningFrom(process.env, () => s3);
   if (listed === 0) {
     // Screening without names would remove every stored denied-party flag: nothing to retry.
     logger.error('re-screen refused: the denied-party list names nobody', {
@@ -160,15 +166,10 @@ async function recordHandler(record: SQSRecord): Promise<void> {
     );
     return;
   }
-  const db = tracer.captureAWSv3Client(documentClient());
-  const sqs = tracer.captureAWSv3Client(sqsClient());
   const context = invocation;
   const summary = await rescreenStored({
-    source: new DynamoRescreenSource(db, table),
+    ...deps,
     screener,
-    store: new DynamoIntakeStore(db, table),
-    queue: new SqsReviewQueue(sqs, requiredEnv('REVIEW_QUEUE_URL')),
-    reviews: reviewsFromEnv(table),
     ...(previous ? { after: previous.resumeAfter } : {}),
     stopWhen: () => (context ? context.getRemainingTimeInMillis() < marginMs : false),
   });
