@@ -140,6 +140,9 @@ export class ScreeningSource {
     private listed: number,
     private versions: string[],
     private readonly options: ScreeningSourceOptions,
+    private readonly env: NodeJS.ProcessEnv,
+    /** One client for the container's life: a check a minute reuses its connection. */
+    private readonly s3: () => S3Client,
     private readonly refreshMs: number,
     private readonly now: () => number,
   ) {
@@ -152,7 +155,8 @@ export class ScreeningSource {
     const seconds = options.refreshSeconds ?? Number(env[REFRESH_ENV] || DEFAULT_REFRESH_SECONDS);
     if (!Number.isFinite(seconds) || seconds < 0)
       throw new Error(`${REFRESH_ENV} must be a number of seconds, not "${env[REFRESH_ENV]}"`);
-    const s3 = options.s3 ?? s3Client;
+    const client = (options.s3 ?? s3Client)();
+    const s3 = () => client;
     const versions = await versionsOf(env, s3);
     const { screener, listed } = await screeningFrom(env, s3);
     // A list that names nobody screens no party: said (and alarmed) at every cold start, as a
@@ -163,7 +167,16 @@ export class ScreeningSource {
           `the watchlist ${env[WATCHLIST_ENV]} lists no names: no party is screened until a list with names is uploaded`,
         ),
       );
-    return new ScreeningSource(screener, listed, versions, options, seconds * 1000, options.now ?? Date.now);
+    return new ScreeningSource(
+      screener,
+      listed,
+      versions,
+      options,
+      env,
+      s3,
+      seconds * 1000,
+      options.now ?? Date.now,
+    );
   }
 
   /** The screener to use now: the one in use, or a new one when its data changed. */
@@ -178,8 +191,7 @@ export class ScreeningSource {
 
   private async refresh(): Promise<Screener> {
     this.checkedAt = this.now();
-    const env = this.options.env ?? process.env;
-    const s3 = this.options.s3 ?? s3Client;
+    const { env, s3 } = this;
     try {
       const versions = await versionsOf(env, s3);
       if (versions.every((v, i) => v === this.versions[i])) return this.screener;
