@@ -75,6 +75,16 @@ export class IntakeStack extends Stack {
     // as the loader in shared/aws/screening-config.ts reads them (s3://bucket/key).
     const referenceData = s3.Bucket.fromBucketName(this, 'ReferenceData', referenceDataBucketName(config));
     const screening = screeningKeys(config);
+    const screeningEnv = {
+      SCREENING_RULES: `s3://${referenceData.bucketName}/${screening.rules}`,
+      SCREENING_WATCHLIST: `s3://${referenceData.bucketName}/${screening.watchlist}`,
+    };
+    // Exactly two objects, for the ingest and re-screen functions: no wildcard, so no other rule
+    // set or list is readable.
+    const screeningObjects = [
+      referenceData.arnForObjects(screening.rules),
+      referenceData.arnForObjects(screening.watchlist),
+    ];
 
     this.ingest = new ServiceFunction(this, 'Ingest', {
       config,
@@ -87,8 +97,7 @@ export class IntakeStack extends Stack {
         REVIEW_QUEUE_URL: reviewQueue.queueUrl,
         RAW_BUCKET: bucket.bucketName,
         REVIEW_THRESHOLD: String(config.reviewThreshold),
-        SCREENING_RULES: `s3://${referenceData.bucketName}/${screening.rules}`,
-        SCREENING_WATCHLIST: `s3://${referenceData.bucketName}/${screening.watchlist}`,
+        ...screeningEnv,
         // A run stopped by its timeout gives the document up a minute later (the message comes
         // back after 6 × the timeout).
         DOCUMENT_LEASE_SECONDS: String(config.ingest.timeoutSeconds + 60),
@@ -113,11 +122,7 @@ export class IntakeStack extends Stack {
       'reads uploaded documents, and only those',
     );
     this.ingest.allowObjects(bucket, ACK_PREFIX, ['s3:PutObject'], 'writes acknowledgements, and only those');
-    // Exactly two objects: no wildcard, so no other rule set or list is readable.
-    this.ingest.allow(
-      ['s3:GetObject'],
-      [referenceData.arnForObjects(screening.rules), referenceData.arnForObjects(screening.watchlist)],
-    );
+    this.ingest.allow(['s3:GetObject'], screeningObjects);
     // Data plane only (no table administration): the document claim, consignment batches,
     // status updates, and the screening aggregates (shared/aws/aggregate-store.ts: UpdateItem,
     // then a consistent GetItem after a refused re-count).
@@ -158,8 +163,7 @@ export class IntakeStack extends Stack {
         REVIEW_QUEUE_URL: reviewQueue.queueUrl,
         RESCREEN_QUEUE_URL: this.rescreenQueue.queueUrl,
         EVENT_BUS_NAME: eventBus.eventBusName,
-        SCREENING_RULES: `s3://${referenceData.bucketName}/${screening.rules}`,
-        SCREENING_WATCHLIST: `s3://${referenceData.bucketName}/${screening.watchlist}`,
+        ...screeningEnv,
       },
     });
     this.rescreen.fn.addEventSource(
@@ -169,10 +173,7 @@ export class IntakeStack extends Stack {
         reportBatchItemFailures: true,
       }),
     );
-    this.rescreen.allow(
-      ['s3:GetObject'],
-      [referenceData.arnForObjects(screening.rules), referenceData.arnForObjects(screening.watchlist)],
-    );
+    this.rescreen.allow(['s3:GetObject'], screeningObjects);
     // Scan the consignments; read, write and queue review items (shared/aws/dynamo-*.ts).
     this.rescreen.allow(
       [
