@@ -255,10 +255,9 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
    * text as written lacks (`added`). Only terms: a context word spelt with digits ("t0y" next to
    * "Glock pistol") must not clear a hit the text as written keeps.
    */
-  const withLookalikes = (d: string, hits: readonly TermHit<TermData>[], words: DigitDisguise[]) => {
+  const withLookalikes = (d: string, hits: readonly TermHit<TermData>[]) => {
     const lookalikes = lookalikeReadings(d);
-    if (lookalikes.readings.length === 0) return { hits, added: undefined };
-    words.push(...lookalikes.words);
+    if (lookalikes.readings.length === 0) return { hits, added: undefined, words: NO_DIGIT_DISGUISES };
     const seen = new Set<string>();
     for (const h of hits) if (h.data.kind === 'term') seen.add(`${h.data.rule}:${h.start}:${h.end}`);
     const all = [...hits];
@@ -272,7 +271,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         added.add(h);
         all.push(h);
       }
-    return { hits: all, added };
+    return { hits: all, added, words: lookalikes.words };
   };
 
   // A manifest repeats its descriptions (a seller's products, item after item): their hits,
@@ -281,8 +280,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   // What the description says depends on its text alone, so the context words are weighed here,
   // once per description, not for every parcel that repeats it.
   const scanDescription = memo((d: string): DescriptionReading => {
-    const lookalikeWords: DigitDisguise[] = [];
-    const { hits, added } = withLookalikes(d, matcher.scan(d), lookalikeWords);
+    const { hits, added, words: lookalikeWords } = withLookalikes(d, matcher.scan(d));
     // Text with look-alike or hidden characters, once as Latin for the vague check and its disguises.
     const latin = needsLatin(d) ? latinText(d) : undefined;
     let vagueWord = false;
@@ -315,6 +313,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     const contextItems = contexts && itemsByRule(contexts, breaks!);
     const evenItems = contexts && evens && itemsByRule(evens, breaks!);
     const terms: TermSpan[] = [];
+    const digitDisguises = new Set<DigitDisguise>();
     for (const h of hits) {
       if (h.data.kind !== 'term') continue;
       const cleared = contextItems?.get(h.data.rule);
@@ -325,11 +324,10 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       terms.push({ rule: h.data.rule, start: h.start, end: h.end });
       // A word that spells this term with digits is a disguise; one whose term a context word cleared is not.
       if (added?.has(h))
-        for (const w of lookalikeWords)
-          if (w.start < h.end && h.start < w.end && !reading.digitDisguises.includes(w))
-            reading.digitDisguises = [...reading.digitDisguises, w];
+        for (const w of lookalikeWords) if (w.start < h.end && h.start < w.end) digitDisguises.add(w);
     }
     if (terms.length > 0) reading.terms = terms;
+    if (digitDisguises.size > 0) reading.digitDisguises = [...digitDisguises];
     // "gіft" with a Cyrillic "і" is a gift: the stop-word check reads the Latin text.
     reading.vague = isVague(d, latin?.text ?? d, vagueWord);
     return reading;
