@@ -560,6 +560,10 @@ const PARCEL_GOODS: Goods[] = [
   { d: 'Diesel fuel filter for truck', hs: '842123', usd: [10, 40], kg: [0.4, 1.2] },
   { d: 'Butane lighter refill gas', hs: '961390', usd: [4, 10], kg: [0.3, 0.6] },
   { d: 'Ceramic coffee mugs set of 4', hs: '691200', usd: [12, 35], kg: [1.2, 2.5] },
+  { d: 'T-shirt with rifle print', hs: '610910', usd: [8, 30], kg: [0.2, 0.5] },
+  { d: 'Playera con estampado de pistola', hs: '610910', usd: [8, 30], kg: [0.2, 0.5] },
+  { d: 'Pistol and rifle cleaning kit', hs: '960390', usd: [10, 35], kg: [0.3, 0.9] },
+  { d: 'Kit de limpieza para pistola y rifle', hs: '960390', usd: [10, 35], kg: [0.3, 0.9] },
   { d: 'Stainless steel kitchen knife set', hs: '821191', usd: [20, 70], kg: [0.8, 2] },
   { d: 'Juego de sartenes antiadherentes', hs: '732393', usd: [25, 80], kg: [2, 5] },
   { d: 'Plush toy teddy bear', hs: '950300', usd: [5, 25], kg: [0.2, 0.8] },
@@ -828,6 +832,21 @@ const PLANTS: Plant[] = [
     scenario: 'firearms/solvent-trap-es',
     expected: ['firearms'],
     make: withGoods('Kit de trampa de solvente para limpieza', [], [0.5, 1.5], [30, 90]),
+  },
+  {
+    scenario: 'firearms/pistol-with-cleaning-kit',
+    expected: ['firearms'],
+    make: withGoods('Glock 19 pistol with cleaning kit', [], [0.8, 1.5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/rifle-free-tshirt-hs-mismatch',
+    expected: ['firearms', 'misdeclaration'],
+    make: withGoods('AR-15 rifle, free t-shirt included', ['610910'], [2, 4], [40, 120]),
+  },
+  {
+    scenario: 'firearms/pistola-con-playera-es',
+    expected: ['firearms'],
+    make: withGoods('Pistola Glock con playera de regalo', [], [0.8, 1.5], [40, 120]),
   },
   {
     scenario: 'firearms/80-lower',
@@ -1143,7 +1162,13 @@ export function generateEvalSet(
     }
   }
   const repeats = options.plantRepeats ?? 3;
-  for (let k = 0; k < repeats; k++) for (const p of PLANTS) add(p.scenario, p.expected, p.make(r));
+  for (let k = 0; k < repeats; k++)
+    for (const p of PLANTS) {
+      let c = p.make(r);
+      // As above: a party of a planted commodity risk that happens to be listed is a second risk.
+      while (!p.expected.includes('denied-party') && isListed(c)) c = p.make(r);
+      add(p.scenario, p.expected, c);
+    }
   // Denied parties: listed consignees and shippers of ordinary goods, written in many ways.
   for (let k = 0; k < 60; k++) {
     const listed = pick(r, watchlist);
@@ -1194,6 +1219,32 @@ export function generateEvalSet(
     while (isListed(c)) c = make(r);
     add(scenario, expected, c);
   }
+  // A listed person named by the given names and the first surname alone ("Rigoberto
+  // Quintero"), where the list does not give that form as an alt name; drawn last too.
+  const twoSurnames = watchlist.filter(
+    (p) =>
+      p.type === 'Individual' &&
+      p.last?.includes(' ') &&
+      !p.altNames.includes(`${p.first} ${p.last.split(' ')[0]}`),
+  );
+  for (let k = 0; k < 6; k++) {
+    const listed = pick(r, twoSurnames);
+    const name = `${listed.first} ${listed.last!.split(' ')[0]}`;
+    const c = cleanParcel(r);
+    add('denied-party/consignee/first-surname-only', ['denied-party'], {
+      ...c,
+      consignee: { ...c.consignee!, name: k % 2 === 0 ? name : foldText(name) },
+    });
+  }
+  // A listed name with digits typed for some of its letters ("Rigob3rto"), drawn last too.
+  for (let k = 0; k < 4; k++) {
+    const listed = pick(r, watchlist);
+    const c = cleanParcel(r);
+    add('denied-party/consignee/digits-for-letters', ['denied-party'], {
+      ...c,
+      consignee: { ...c.consignee!, name: digitsFor(nameVariant(listed, r).name, r) },
+    });
+  }
   return { consignments: out, watchlist };
 }
 
@@ -1214,6 +1265,26 @@ const DISGUISED: [string, FlagCategory[], string, string[]][] = [
   ['narcotics/disguised', ['narcotics'], 'Fentanyl citrate powder', []],
   ['fuel/disguised-es', ['fuel'], 'Aditivo para gasolina', []],
 ];
+
+/**
+ * Two of the o, e, a and s of a longer word typed as 0, 3, 4 and 5 ("R1g0b3rto"): two edits, which
+ * the fuzzy match of a word alone does not reach.
+ */
+function digitsFor(text: string, r: Rng): string {
+  const digit: Record<string, string> = { o: '0', e: '3', a: '4', s: '5', O: '0', E: '3', A: '4', S: '5' };
+  const words = text.split(' ');
+  const long = words.flatMap((w, i) =>
+    [...w].filter((ch) => digit[ch]).length >= 2 && w.length >= 6 ? [i] : [],
+  );
+  if (long.length === 0) return text;
+  const w = pick(r, long);
+  const letters = [...words[w]!];
+  const at = letters.flatMap((ch, i) => (digit[ch] ? [i] : []));
+  const first = Math.floor(r() * (at.length - 1));
+  for (const i of [at[first]!, at[first + 1]!]) letters[i] = digit[letters[i]!]!;
+  words[w] = letters.join('');
+  return words.join(' ');
+}
 
 /** Latin letters → look-alikes from Cyrillic (а е о р с х у і) and Greek (Α Β Ε Κ Μ Ο Τ). */
 const LOOK_ALIKES: Record<string, string> = {

@@ -29,6 +29,8 @@ export interface NameRules {
   minTokenLengthRatio: number;
   /** Abbreviations ("ma", "hdz"), folded, and their words: read as the word when a period follows ("Ma."). */
   abbreviations?: Readonly<Record<string, string>>;
+  /** Whether listed persons with two surnames are also looked for without the second (watchlist.ts). */
+  firstSurnameForms?: boolean;
 }
 
 export interface NormalisedName {

@@ -27,10 +27,17 @@ const TermRuleSchema = z.object({
   source,
   terms: z.array(term).min(1),
   /**
-   * Context words that, near a hit (same item of the description, at most CONTEXT_WORDS words
-   * between), mean an innocent use ("AV receiver", "pistola de agua").
+   * Context words that, anywhere in the hit's item of the description, mean an innocent use
+   * ("AV receiver", "pistola de agua", "HP 664 ink cartridges").
    */
   unlessNear: z.array(term).default([]),
+  /**
+   * Context words that name goods of their own ("t-shirt", "mug", "cleaning kit"): they clear a
+   * hit only when the hit describes those goods, in their clause or a later one ("T-shirt with
+   * rifle print", "rifle cleaning kit"), not a hit in a clause before them ("AR-15 rifle, free
+   * t-shirt"; see clauses.ts).
+   */
+  unlessGoods: z.array(term).default([]),
   /** Words that, in the same item, keep the hits whatever the context ("9mm HP cartridges"). */
   evenNear: z.array(term).default([]),
   /** Only for consignments at least this heavy (e.g. bulk "lubricant" as a fuel disguise). */
@@ -138,6 +145,12 @@ const DeniedPartySchema = z.object({
    * ("Ma Jun"). Optional in a rule file.
    */
   abbreviations: z.record(term, term).default(DEFAULT_ABBREVIATIONS),
+  /**
+   * A person listed with two surnames ("QUINTERO BARRAGÁN, Rigoberto") is also looked for by
+   * the given names and the first surname alone ("Rigoberto Quintero"), as a Mexican party
+   * often writes the name. Such a match must be exact and counts as fuzzy. Optional in a rule file.
+   */
+  firstSurnameForms: z.boolean().default(true),
 });
 
 const MisdeclarationSchema = z.object({
@@ -274,7 +287,7 @@ export function defaultRuleSet(): RuleSet {
   return defaults;
 }
 
-/** "default@1.2.0": what every screening result is stamped with. */
+/** "default@1.3.0": what every screening result is stamped with. */
 export function ruleSetVersion(rules: Pick<RuleSet, 'name' | 'version'>): string {
   return `${rules.name}@${rules.version}`;
 }

@@ -3,6 +3,7 @@ import type { Consignment } from '../model/consignment.js';
 import { isVagueDescription, VAGUE_TERMS } from '../reference/vague-terms.js';
 import { hash53 } from '../intake/hash.js';
 import { memo } from '../validation/memo.js';
+import { Clauses } from './clauses.js';
 import { dropContained } from './contained.js';
 import { findCasNumbers, type CasHit } from './cas.js';
 import { NameNormaliser } from './names.js';
@@ -39,6 +40,7 @@ type Marker = 'consolidation' | 'no-value-expected' | 'vague-word';
 type TermData =
   | { kind: 'term'; rule: number }
   | { kind: 'context'; rule: number }
+  | { kind: 'goods'; rule: number }
   | { kind: 'even'; rule: number }
   | { kind: 'marker'; marker: Marker };
 
@@ -222,6 +224,29 @@ function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map
   return items;
 }
 
+/**
+ * The term hits that describe goods a context word of their rule names (`unlessGoods`): the
+ * word stands in the same item, in the hit's clause or an earlier one (clauses.ts).
+ */
+function goodsDescribed(
+  text: string,
+  hits: readonly TermHit<TermData>[],
+  goods: Map<number, Span[]>,
+  breaks: readonly number[],
+): Set<TermHit<TermData>> {
+  const terms = hits.filter((h) => h.data.kind === 'term');
+  const clauses = new Clauses(text);
+  const clauseOfTerm = clauses.ofTerms(terms);
+  const described = new Set<TermHit<TermData>>();
+  terms.forEach((h, i) => {
+    const item = itemOf(breaks, h.start);
+    const words = h.data.kind === 'term' ? goods.get(h.data.rule) : undefined;
+    if (words?.some((w) => itemOf(breaks, w.start) === item && clauses.of(w.start) <= clauseOfTerm[i]!))
+      described.add(h);
+  });
+  return described;
+}
+
 const NO_DISGUISES: readonly Disguise[] = Object.freeze([]);
 const NO_DIGIT_DISGUISES: readonly DigitDisguise[] = Object.freeze([]);
 /** The words of the text that mix scripts (latin.ts); most texts hold no character to look at. */
@@ -239,6 +264,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   rules.termRules.forEach((r, i) => {
     for (const term of r.terms) entries.push({ term, data: { kind: 'term', rule: i } });
     for (const term of r.unlessNear) entries.push({ term, data: { kind: 'context', rule: i } });
+    for (const term of r.unlessGoods) entries.push({ term, data: { kind: 'goods', rule: i } });
     for (const term of r.evenNear) entries.push({ term, data: { kind: 'even', rule: i } });
   });
   for (const term of mis.vagueDescription.masterConsolidationTerms)
@@ -295,9 +321,11 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     };
     // Context words and the words that overrule them, per rule (rare: most texts hold none).
     let contexts: Map<number, Span[]> | undefined;
+    let goods: Map<number, Span[]> | undefined;
     let evens: Map<number, Span[]> | undefined;
     for (const h of hits) {
       if (h.data.kind === 'context') push((contexts ??= new Map()), h.data.rule, h);
+      else if (h.data.kind === 'goods') push((goods ??= new Map()), h.data.rule, h);
       else if (h.data.kind === 'even') push((evens ??= new Map()), h.data.rule, h);
       else if (h.data.kind === 'marker') {
         if (h.data.marker === 'consolidation') reading.consolidation = true;
@@ -307,19 +335,21 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         else reading.noValueExpected = documentsOnly(d);
       }
     }
-    // A context word clears the rule's hits in its item, unless a word of the rule's
-    // `evenNear` stands there too ("Cartuchos calibre .380 HP": "HP" would clear ink cartridges).
-    const breaks = contexts ? itemBreaks(d) : undefined;
+    // A context word clears the rule's hits in its item (a word naming goods, only the hits
+    // that describe those goods), unless a word of the rule's `evenNear` stands there too
+    // ("Cartuchos calibre .380 HP": "HP" would clear ink cartridges).
+    const breaks = contexts || goods ? itemBreaks(d) : undefined;
     const contextItems = contexts && itemsByRule(contexts, breaks!);
-    const evenItems = contexts && evens && itemsByRule(evens, breaks!);
+    const evenItems = (contexts || goods) && evens && itemsByRule(evens, breaks!);
+    const describes = goods && goodsDescribed(d, hits, goods, breaks!);
     const terms: TermSpan[] = [];
     const digitDisguises = new Set<DigitDisguise>();
     for (const h of hits) {
       if (h.data.kind !== 'term') continue;
-      const cleared = contextItems?.get(h.data.rule);
-      if (cleared) {
-        const item = itemOf(breaks!, h.start);
-        if (cleared.has(item) && !evenItems?.get(h.data.rule)?.has(item)) continue;
+      if (breaks) {
+        const item = itemOf(breaks, h.start);
+        const cleared = contextItems?.get(h.data.rule)?.has(item) || describes?.has(h);
+        if (cleared && !evenItems?.get(h.data.rule)?.has(item)) continue;
       }
       terms.push({ rule: h.data.rule, start: h.start, end: h.end });
       // A word that spells this term with digits is a disguise; one whose term a context word cleared is not.
@@ -383,6 +413,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     text: string,
     disguises: readonly Disguise[],
     digits: readonly DigitDisguise[] = NO_DIGIT_DISGUISES,
+    spelt: 'term' | 'name' = 'term',
   ): void {
     const n = disguises.length + digits.length;
     if (n === 0) return;
@@ -397,7 +428,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       digits.length === 0
         ? 'Latin letters mixed with look-alike letters of another script'
         : disguises.length === 0
-          ? 'a listed term spelt with look-alike digits or symbols'
+          ? `a listed ${spelt} spelt with look-alike digits or symbols`
           : 'look-alike letters of another script, or digits and symbols for letters';
     flags.push({
       category: 'misdeclaration',
@@ -421,8 +452,9 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     const match = index.search(name, 1)[0];
     if (!match) return;
     // Looked for only in names that match: the check reads the whole name, for every party.
-    disguisedText(flags, PARTY_FIELD[who], name, disguisesIn(name));
-    const exact = match.similarity >= 0.9999;
+    disguisedText(flags, PARTY_FIELD[who], name, disguisesIn(name), match.digitsForLetters, 'name');
+    // A listed person found by the given names and first surname alone is a partial match.
+    const exact = match.similarity >= 0.9999 && !match.firstSurnameOnly;
     const e = match.entry;
     let listed = listings.get(e);
     if (listed === undefined) listings.set(e, (listed = listing(e)));
@@ -433,7 +465,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       evidence: {
         field: PARTY_FIELD[who],
         text: clip(
-          `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''} (${listed ? `${listed}; ` : ''}similarity ${match.similarity.toFixed(2)})`,
+          `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''}${match.firstSurnameOnly ? ' without its second surname' : ''} (${listed ? `${listed}; ` : ''}similarity ${match.similarity.toFixed(2)})`,
           MAX_EVIDENCE,
         ),
       },

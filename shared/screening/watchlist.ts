@@ -7,6 +7,7 @@ import {
 } from './names.js';
 import { decodeUtf8OrWindows1252 } from '../formats/stream.js';
 import { freshMap } from '../validation/memo.js';
+import { lookalikeReadings, type DigitDisguise } from './lookalike-digits.js';
 import { namesWithin } from './party-names.js';
 import { TokenPairIndex, withRoom } from './pairs.js';
 import { StringCache } from './string-cache.js';
@@ -195,6 +196,10 @@ export interface WatchlistMatch {
   listedName: string;
   alt: boolean;
   similarity: number;
+  /** The party matched the listed person's given names and first surname only ("Rigoberto Quintero"). */
+  firstSurnameOnly?: boolean;
+  /** The party matched only once its digits and symbols were read as letters ("J0sé"): those words. */
+  digitsForLetters?: readonly DigitDisguise[];
 }
 
 /** A listed name or alt name; its normal form is its tokens' vocabulary ids (nameTok). */
@@ -202,6 +207,8 @@ interface IndexedName {
   entry: number;
   name: string;
   alt: boolean;
+  /** Indexed as the given names and first surname of `name` (firstSurnameForm()). */
+  firstSurnameOnly?: boolean;
 }
 
 /**
@@ -265,9 +272,14 @@ export class WatchlistIndex {
     const nameTok: number[] = [];
     const nameTokStart: number[] = [];
     const weights: number[] = [];
-    const add = (e: number, name: string, alt: boolean) => {
-      const norm = normaliser.normalise(name);
+    /** The normal forms indexed for the entry being added, to skip a derived form it lists already. */
+    const forms = new Set<string>();
+    const add = (e: number, name: string, alt: boolean, shortened?: string) => {
+      const norm = normaliser.normalise(shortened ?? name);
       if (norm.tokens.length === 0) return;
+      const key = norm.tokens.join(' ');
+      if (shortened !== undefined && forms.has(key)) return;
+      forms.add(key);
       const id = this.names.length;
       nameTokStart.push(nameTok.length);
       for (let k = 0; k < norm.tokens.length; k++) {
@@ -283,15 +295,27 @@ export class WatchlistIndex {
         const list = lists[tid]!;
         if (list[list.length - 1] !== id) list.push(id); // a token repeated in a name counts once
       }
-      this.names.push({ entry: e, name, alt });
+      this.names.push(
+        shortened === undefined ? { entry: e, name, alt } : { entry: e, name, alt, firstSurnameOnly: true },
+      );
+      if (shortened !== undefined) return;
       this.addSpaced(norm.tokens, id);
       // "ZHANG, Wei Ming" is reordered to "Wei Ming Zhang"; a party may write it in the listed
       // order, "Zhang Weiming", and run together only the words as written.
       if (name.includes(',')) this.addSpaced(normaliser.normalise(name.replaceAll(',', ' ')).tokens, id);
     };
     for (let e = 0; e < entries.length; e++) {
-      add(e, entries[e]!.name, false);
-      for (const alt of entries[e]!.altNames) add(e, alt, true);
+      const entry = entries[e]!;
+      forms.clear();
+      add(e, entry.name, false);
+      for (const alt of entry.altNames) add(e, alt, true);
+      if (normaliser.rules.firstSurnameForms === false || !PERSON.test(entry.type)) continue;
+      const shortened = firstSurnameForm(entry.name, normaliser);
+      if (shortened !== undefined) add(e, entry.name, false, shortened);
+      for (const alt of entry.altNames) {
+        const short = firstSurnameForm(alt, normaliser);
+        if (short !== undefined) add(e, alt, true, short);
+      }
     }
     for (const [token, tid] of this.vocabulary) {
       this.postings.set(token, Int32Array.from(lists[tid]!));
@@ -354,19 +378,29 @@ export class WatchlistIndex {
     return result;
   }
 
-  /** searchIndexed() of the name and of each name within it (party-names.ts), best per entry. */
+  /**
+   * searchIndexed() of the name and of each name within it (party-names.ts), best per entry;
+   * unless that matches exactly, also of the name with look-alike digits and symbols read as letters.
+   */
   private searchWithin(name: string, limit: number): readonly WatchlistMatch[] {
+    const found = this.searchNames(name, limit);
+    if (found.length > 0 && found[0]!.similarity >= EXACT) return found;
+    // "Rigob3rto Quint3ro": read as descriptions are (lookalike-digits.ts), unless the name as
+    // written matches exactly; a reading's match counts only where it is closer than the name's.
+    const { readings, words } = lookalikeReadings(name);
+    if (readings.length === 0) return found;
+    const read = bestPerEntry(
+      readings.map((r) => this.searchNames(r, limit)),
+      limit,
+    ).map((m) => ({ ...m, digitsForLetters: words }));
+    return bestPerEntry([found, read], limit);
+  }
+
+  private searchNames(name: string, limit: number): readonly WatchlistMatch[] {
     const whole = this.searchIndexed(name, limit);
     const within = namesWithin(name);
     if (within.length === 0) return whole;
-    const byEntry = new Map<WatchlistEntry, WatchlistMatch>();
-    for (const found of [whole, ...within.map((n) => this.searchIndexed(n, limit))])
-      for (const m of found) {
-        const prev = byEntry.get(m.entry);
-        if (!prev || m.similarity > prev.similarity) byEntry.set(m.entry, m);
-      }
-    // A stable sort: on ties, the whole name's matches come first.
-    return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
+    return bestPerEntry([whole, ...within.map((n) => this.searchIndexed(n, limit))], limit);
   }
 
   /** The index lookup itself, without the memo (what the benchmark measures). */
@@ -642,6 +676,8 @@ export class WatchlistIndex {
       }
       const similarity = this.normaliser.similarityOf(q, LISTED_TOKENS, LISTED_W, nb);
       if (similarity < this.threshold) continue;
+      // A shortened name is already a partial match: it counts only when written exactly.
+      if (listed.firstSurnameOnly && similarity < EXACT) continue;
       const prev = byEntry.get(listed.entry);
       if (!prev || similarity > prev.similarity)
         byEntry.set(listed.entry, {
@@ -649,6 +685,7 @@ export class WatchlistIndex {
           listedName: listed.name,
           alt: listed.alt,
           similarity,
+          ...(listed.firstSurnameOnly ? { firstSurnameOnly: true } : {}),
         });
     }
     // Names that differ from the party only in where words break are the same name: 1.
@@ -666,6 +703,37 @@ export class WatchlistIndex {
       }
     return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
   }
+}
+
+/** The best match of each entry among several searches, best first; on ties, the earlier search's. */
+function bestPerEntry(searches: readonly (readonly WatchlistMatch[])[], limit: number): WatchlistMatch[] {
+  const byEntry = new Map<WatchlistEntry, WatchlistMatch>();
+  for (const found of searches)
+    for (const m of found) {
+      const prev = byEntry.get(m.entry);
+      if (!prev || m.similarity > prev.similarity) byEntry.set(m.entry, m);
+    }
+  // A stable sort keeps the earlier search's matches first on ties.
+  return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
+}
+
+/** Similarity from which two names are the same (floating point aside). */
+const EXACT = 0.9999;
+/** CSL `type` of a person ("Individual"); entities, vessels and aircraft have no surnames. */
+const PERSON = /^\s*(individual|person)/i;
+
+/**
+ * "QUINTERO BARRAGÁN, Rigoberto" → "Rigoberto quintero": the given names (after the comma) and
+ * the first of two or more surnames (before it, particles dropped: "DE LA CRUZ PÉREZ" → "cruz").
+ * Undefined when the name is not written "SURNAMES, Given" or has one surname.
+ */
+export function firstSurnameForm(name: string, normaliser: NameNormaliser): string | undefined {
+  const comma = name.indexOf(',');
+  if (comma < 0) return undefined;
+  const surnames = normaliser.normalise(name.slice(0, comma)).tokens;
+  const given = name.slice(comma + 1).trim();
+  if (surnames.length < 2 || normaliser.normalise(given).tokens.length === 0) return undefined;
+  return `${given} ${surnames[0]}`;
 }
 
 /** Names shorter than this (letters and digits) are not looked up run together: too many would collide. */

@@ -37,7 +37,7 @@ describe('screening result', () => {
     expect(r).toEqual({
       flags: [],
       riskScore: 0,
-      ruleSetVersion: 'default@1.2.0',
+      ruleSetVersion: 'default@1.3.0',
       review: false,
       watchlistVersion: expect.stringMatching(/^csl-[0-9a-f]+-15$/),
     });
@@ -241,6 +241,28 @@ describe('firearms', () => {
     );
   });
 
+  it('a listed party written with digits for letters is flagged as matched and as disguised', () => {
+    const r = screen({ consignee: { ...parcel().consignee!, name: 'Rigob3rto Quint3ro Barragán' } });
+    expect(r.flags.map((f) => [f.rule, f.evidence.field])).toEqual([
+      ['denied-party-exact', 'consignee.name'],
+      ['disguised-text', 'consignee.name'],
+    ]);
+    expect(r.flags[1]!.evidence.text).toBe(
+      '"Rigob3rto" (digits for letters), "Quint3ro" (digits for letters): a listed name spelt with look-alike digits or symbols',
+    );
+  });
+
+  it('a listed person named by the given names and first surname alone is a fuzzy hit', () => {
+    const r = screen({ consignee: { ...parcel().consignee!, name: 'Rigoberto Quintero' } });
+    expect(r.flags.map((f) => [f.rule, f.evidence.field])).toEqual([
+      ['denied-party-fuzzy', 'consignee.name'],
+    ]);
+    expect(r.flags[0]!.evidence.text).toContain(
+      'matches listed name "QUINTERO BARRAGÁN, Rigoberto" without its second surname',
+    );
+    expect(r.review).toBe(true);
+  });
+
   it('a listed party written with look-alike letters is flagged as matched and as disguised', () => {
     const r = screen({ consignee: { ...parcel().consignee!, name: 'Rigоberto Quinterо Barragán' } });
     expect(r.flags.map((f) => [f.rule, f.evidence.field])).toEqual([
@@ -292,6 +314,43 @@ describe('firearms', () => {
         noHs(text).flags.filter((f) => f.score >= 50),
         text,
       ).toEqual([]);
+  });
+
+  it('a context word naming goods of its own clears only a hit that describes those goods', () => {
+    // Goods sent with the real thing, in a clause after it: the hit stands.
+    for (const text of [
+      'Glock 19 pistol with cleaning kit',
+      'AR-15 rifle, free t-shirt included',
+      'Pistola Glock con playera de regalo',
+      'Rifle AR15 incluye llavero',
+      'Pistol w/ cleaning kit',
+      'Rifle + cleaning kit',
+      'Escopeta calibre 12 con kit de limpieza',
+      'Rifle, ammunition, t-shirt',
+    ])
+      expect(
+        noHs(text).flags.filter((f) => f.rule === 'firearm-weapons'),
+        text,
+      ).not.toEqual([]);
+    // The hit describes the goods: in their clause, or in a clause after them, or named with
+    // terms joined by "and", "," or "&" to one in their clause.
+    for (const text of [
+      'Pistol cleaning kit w/ case',
+      'T-shirt with rifle print',
+      'Playera con estampado de pistola',
+      'Mug with pistol design',
+      'Taza con diseño de rifle',
+      'Llavero con forma de pistola',
+      'Poster: AR-15 rifle diagram',
+      'Disfraz de vaquero con pistola',
+      'Pistol and rifle cleaning kit',
+      'Pistol, rifle & shotgun cleaning kit',
+      'Kit de limpieza para pistola y rifle',
+      'Cleaning kit, universal for pistol and rifle',
+    ])
+      expect(noHs(text).flags, text).toEqual([]);
+    // Another item of the parcel is other goods, wherever it stands.
+    expect(noHs('T-shirt with print; Pistola Glock').review).toBe(true);
   });
 
   it('spellings, plurals and vocabulary an audit found missing, and tools and goods it found flagged', () => {

@@ -8,6 +8,7 @@ import { defaultRuleSet } from '../../shared/screening/rules.js';
 import {
   csvRecords,
   decodeWatchlist,
+  firstSurnameForm,
   parseCslCsv,
   WatchlistFormatError,
   WatchlistIndex,
@@ -117,6 +118,65 @@ describe('watchlist index', () => {
     const alt = best('TRANSLOG FRONTERA NORTE')!;
     expect(alt.alt).toBe(true);
     expect(alt.entry.name).toMatch(/Transportes y Logística/);
+  });
+
+  it('finds a listed person written with the first of two surnames only, exactly, as a partial match', () => {
+    for (const [party, entity] of [
+      ['Rigoberto Quintero', '90001'],
+      ['Quintero, Rigoberto', '90001'],
+      ['Maria Fernanda Montoya', '90006'],
+      ['José de Jesús Guerrero', '90010'], // "de" in the given names is a particle
+      ['Lic. Héctor Manuel Espinoza', '90014'],
+    ] as const) {
+      const m = best(party);
+      expect(m?.entry.entityNumber, party).toBe(entity);
+      expect(m?.firstSurnameOnly, party).toBe(true);
+    }
+    // The whole name is a whole match.
+    expect(best('Rigoberto Quintero Barragán')?.firstSurnameOnly).toBeUndefined();
+    // Not the second surname alone, not a typo in a shortened name, not entities nor one surname.
+    for (const party of [
+      'Rigoberto Barragán',
+      'Rigoberto Quinteros',
+      'Quimica Industrial',
+      'Bradley Holloway',
+    ])
+      expect(best(party), party).toBeUndefined();
+    // A rule set may turn it off.
+    const off = WatchlistIndex.fromCsv(sample, { ...dp, firstSurnameForms: false });
+    expect(off.search('Rigoberto Quintero', 1)).toEqual([]);
+  });
+
+  it('reads digits and symbols typed for letters in a party name, when they bring it closer to a listed name', () => {
+    for (const [party, entity, words] of [
+      ['Qu1m1ca Industrial del Pacifico', '90002', ['Qu1m1ca']],
+      ['Rigob3rto Quint3ro Barragan', '90001', ['Rigob3rto', 'Quint3ro']], // fuzzy as written, exact read
+      ['Wuhan Tengfei Pharmat3ch Co Ltd', '90003', ['Pharmat3ch']],
+    ] as const) {
+      const m = best(party)!;
+      expect(m.entry.entityNumber, party).toBe(entity);
+      expect(m.similarity, party).toBeGreaterThanOrEqual(0.9999);
+      expect(
+        m.digitsForLetters?.map((w) => party.slice(w.start, w.end)),
+        party,
+      ).toEqual(words);
+    }
+    // Written exactly, nothing is read; digits that spell no listed name change nothing.
+    expect(best('Rigoberto Quintero Barragan')?.digitsForLetters).toBeUndefined();
+    expect(best('Grupo 3 Hermanos')).toBeUndefined();
+  });
+
+  it('derives the first-surname form from "SURNAMES, Given" only', () => {
+    const n = new NameNormaliser(dp);
+    expect(firstSurnameForm('QUINTERO BARRAGÁN, Rigoberto', n)).toBe('Rigoberto quintero');
+    expect(firstSurnameForm('DE LA CRUZ PÉREZ, Juan', n)).toBe('Juan cruz');
+    for (const name of [
+      'HOLLOWAY, Bradley James',
+      'Rigoberto Quintero Barragán',
+      'QUINTERO BARRAGÁN,',
+      'EL CHUY',
+    ])
+      expect(firstSurnameForm(name, n), name).toBeUndefined();
   });
 
   it('finds names disguised with look-alike letters, hidden characters or decomposed accents', () => {
