@@ -3,24 +3,38 @@ import { foldText } from './text.js';
 /**
  * The clauses of one item of a description, for context words that name goods of their own
  * (`unlessGoods`: a t-shirt, a mug, a cleaning kit). Such a word clears a hit that describes its
- * goods ("T-shirt with rifle print", "rifle cleaning kit", "Playera con estampado de pistola"),
- * but not a hit that comes before it in another clause: there it names other goods sent with
- * the real thing ("Glock 19 pistol with cleaning kit", "AR-15 rifle, free t-shirt included").
+ * goods: in its clause ("rifle cleaning kit", "Rifle print, cotton t-shirt") or in a clause
+ * attached to it ("T-shirt with rifle print", "Playera con estampado de pistola"). It does not
+ * clear a hit before it in another clause, nor one after it in a list of goods: there it names
+ * other goods sent with the real thing ("Glock 19 pistol with cleaning kit", "AR-15 rifle, free
+ * t-shirt included", "Playera, pistola").
  *
- * A clause starts after a comma, "+", a parenthesis or a colon, and at a word that adds goods
- * ("with", "w/", "con", "plus", "free", "gratis", "incl.", "incluye" …). "And", "y", "&" and "/"
- * do not start one: they join the words of one name ("pistol and rifle cleaning kit").
+ * A clause starts at a comma, "+", "|", a "." or "-" standing between words, and at a word that
+ * adds or leaves out goods ("with", "w/", "and", "&", "con", "y", "plus", "free", "bonus",
+ * "incl.", "incluye", "without", "sin" …). Terms of one rule joined only by such list words
+ * ("Pistol, rifle & shotgun cleaning kit") are named together: ofTerms() gives them the clause
+ * of the last one. A parenthesis or a colon starts none: what follows qualifies what stands
+ * before ("Revolver (keychain)", "Poster: AR-15 rifle diagram").
  */
 export class Clauses {
   /** Where each clause after the first starts, ascending. */
   private readonly starts: number[] = [];
+  /** listed[k]: how many of starts[0 .. k) begin another of a list of goods (not "with", "con" …). */
+  private readonly listed: number[] = [0];
 
   constructor(private readonly text: string) {
     const n = text.length;
+    const found: { at: number; list: boolean }[] = [];
     for (let i = 0; i < n;) {
       const c = text.charCodeAt(i);
-      if (BREAK_CHARS.has(c)) {
-        this.starts.push(i);
+      if (
+        c === COMMA ||
+        c === PLUS ||
+        c === BAR ||
+        c === AMPERSAND ||
+        ((c === PERIOD || c === HYPHEN) && spaceAfter(text, i))
+      ) {
+        found.push({ at: i, list: true });
         i++;
         continue;
       }
@@ -32,8 +46,23 @@ export class Clauses {
       while (i < n && isWordChar(text.charCodeAt(i))) i++;
       const word = foldText(text.slice(start, i));
       // "w/" is "with"; a lone "w" elsewhere ("20 W") is a unit.
-      if (BREAK_WORDS.has(word) || (word === 'w' && text.charCodeAt(i) === SLASH)) this.starts.push(start);
+      if (ATTACHING_WORDS.has(word) || (word === 'w' && text.charCodeAt(i) === SLASH))
+        found.push({ at: start, list: false });
+      else if (LISTING_WORDS.has(word)) found.push({ at: start, list: true });
     }
+    for (const f of found) {
+      this.starts.push(f.at);
+      this.listed.push(this.listed[this.listed.length - 1]! + (f.list ? 1 : 0));
+    }
+  }
+
+  /**
+   * True when clause `to` follows clause `from` (or is it) through words that attach goods only:
+   * "T-shirt with rifle print" (the rifle is on the t-shirt), not "Playera, pistola" or "Mug and
+   * rifle" (a list of goods).
+   */
+  attached(from: number, to: number): boolean {
+    return from <= to && this.listed[to]! === this.listed[from]!;
   }
 
   /** The clause that position `at` lies in (0 for the first). */
@@ -49,51 +78,57 @@ export class Clauses {
   }
 
   /**
-   * The clause of each term hit (in the order given). A term joined to the next one by
-   * nothing but list separators ("Pistol, rifle & shotgun cleaning kit") is named with it,
-   * and so takes that term's clause.
+   * The clauses each term hit spans (in the order given; `rule` tells the rules apart): its own,
+   * or, when terms of one rule are joined by nothing but list separators ("Pistol, rifle &
+   * shotgun cleaning kit"), those from the first of them (`from`) to the last (`to`).
    */
-  ofTerms(terms: readonly { start: number; end: number }[]): number[] {
+  ofTerms(terms: readonly { start: number; end: number; rule: number }[]): { from: number; to: number }[] {
     const order = terms.map((_, i) => i).sort((a, b) => terms[a]!.start - terms[b]!.start);
-    const clause = new Array<number>(terms.length);
-    for (let k = order.length - 1; k >= 0; k--) {
+    const span = terms.map((t) => ({ from: this.of(t.start), to: this.of(t.start) }));
+    /** joined[i]: the term that term i is named with, after it (−1: none). */
+    const joined = new Array<number>(terms.length).fill(-1);
+    for (let k = 0; k < order.length; k++) {
       const t = terms[order[k]!]!;
       // The nearest term that starts after this one ends (an overlapping hit, "pistol" in
-      // "pistol barrel", is the same words). Descriptions hold a handful of terms.
-      let next = -1;
-      for (let j = k + 1; j < order.length && next < 0; j++)
-        if (terms[order[j]!]!.start >= t.end) next = order[j]!;
-      clause[order[k]!] =
-        next >= 0 && COORDINATION.test(this.text.slice(t.end, terms[next]!.start))
-          ? clause[next]!
-          : this.of(t.start);
+      // "pistol barrel", is the same words), if it is of the same rule.
+      for (let j = k + 1; j < order.length; j++) {
+        const u = terms[order[j]!]!;
+        if (u.start < t.end) continue;
+        if (u.rule === t.rule && COORDINATION.test(this.text.slice(t.end, u.start)))
+          joined[order[k]!] = order[j]!;
+        break;
+      }
     }
-    return clause;
+    for (let k = order.length - 1; k >= 0; k--) {
+      const i = order[k]!;
+      if (joined[i]! >= 0) span[i]!.to = span[joined[i]!]!.to;
+    }
+    for (const i of order) if (joined[i]! >= 0) span[joined[i]!]!.from = span[i]!.from;
+    return span;
   }
 }
 
+/** True when the character after `i` is a space or the end: "pistol. Kit", "rifle - kit", not "0.5" or "AR-15". */
+function spaceAfter(text: string, i: number): boolean {
+  return i + 1 >= text.length || text.charCodeAt(i + 1) === SPACE;
+}
+
+const COMMA = 0x2c;
+const PLUS = 0x2b;
+const BAR = 0x7c;
+const AMPERSAND = 0x26;
+const PERIOD = 0x2e;
+const HYPHEN = 0x2d;
 const SLASH = 0x2f;
-/** , + ( ) : */
-const BREAK_CHARS = new Set([0x2c, 0x2b, 0x28, 0x29, 0x3a]);
-const BREAK_WORDS = new Set([
-  'with',
-  'plus',
-  'free',
-  'incl',
-  'including',
-  'included',
-  'includes',
-  'con',
-  'mas',
-  'gratis',
-  'incluye',
-  'incluyen',
-  'incluido',
-  'incluida',
-  'incluidos',
-  'incluidas',
+const SPACE = 0x20;
+/** Words that attach goods to what stands before them ("T-shirt with rifle print", "sin kit"). */
+const ATTACHING_WORDS = new Set(['with', 'without', 'con', 'sin']);
+/** Words that add goods to a list ("Rifle and cleaning kit", "free t-shirt", "incluye llavero"). */
+const LISTING_WORDS = new Set([
+  ...['and', 'plus', 'free', 'bonus', 'incl', 'including', 'included', 'includes'],
+  ...['y', 'mas', 'gratis', 'incluye', 'incluyen', 'incluido', 'incluida', 'incluidos', 'incluidas'],
 ]);
-/** Only list separators between two terms: spaces, commas, "&", "/", "+", "-", "and", "or", "y", "o", "e", "u". */
+/** Only list separators between two terms: spaces, ",", "&", "/", "+", "-", "and", "or", "y", "o", "e", "u". */
 const COORDINATION = /^(?:[\s,&/+-]|\b(?:and|or|y|o|e|u)\b)*$/i;
 
 function isWordChar(c: number): boolean {

@@ -12,7 +12,7 @@ import type { Disguise } from './latin.js';
 import { lookalikeReadings, type DigitDisguise } from './lookalike-digits.js';
 import { foldText, latinText, needsLatin, TermMatcher, type TermHit } from './text.js';
 import type { Flag, FlagCategory, ScreeningResult } from './types.js';
-import { parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
+import { EXACT, parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
 
 /**
  * The screener: pure and synchronous so it runs on the hot path of a million-row file. Every
@@ -226,7 +226,9 @@ function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map
 
 /**
  * The term hits that describe goods a context word of their rule names (`unlessGoods`): the
- * word stands in the same item, in the hit's clause or an earlier one (clauses.ts).
+ * word stands in the same item, in the hit's clause or in an earlier one the hit's clause is
+ * attached to ("T-shirt with rifle print"; clauses.ts). Linear but for sorting: a hostile
+ * description may hold thousands of hits and goods words.
  */
 function goodsDescribed(
   text: string,
@@ -234,15 +236,36 @@ function goodsDescribed(
   goods: Map<number, Span[]>,
   breaks: readonly number[],
 ): Set<TermHit<TermData>> {
-  const terms = hits.filter((h) => h.data.kind === 'term');
+  const terms: { hit: TermHit<TermData>; start: number; end: number; rule: number }[] = [];
+  for (const h of hits)
+    if (h.data.kind === 'term') terms.push({ hit: h, start: h.start, end: h.end, rule: h.data.rule });
   const clauses = new Clauses(text);
-  const clauseOfTerm = clauses.ofTerms(terms);
+  const spans = clauses.ofTerms(terms);
+  // The clauses holding a goods word, by rule and item, ascending.
+  const goodsClauses = new Map<string, number[]>();
+  for (const [rule, words] of goods)
+    for (const w of words) {
+      const key = `${rule}:${itemOf(breaks, w.start)}`;
+      const list = goodsClauses.get(key);
+      if (list) list.push(clauses.of(w.start));
+      else goodsClauses.set(key, [clauses.of(w.start)]);
+    }
+  for (const list of goodsClauses.values()) list.sort((a, b) => a - b);
   const described = new Set<TermHit<TermData>>();
-  terms.forEach((h, i) => {
-    const item = itemOf(breaks, h.start);
-    const words = h.data.kind === 'term' ? goods.get(h.data.rule) : undefined;
-    if (words?.some((w) => itemOf(breaks, w.start) === item && clauses.of(w.start) <= clauseOfTerm[i]!))
-      described.add(h);
+  terms.forEach((t, i) => {
+    const list = goodsClauses.get(`${t.rule}:${itemOf(breaks, t.start)}`);
+    if (!list) return;
+    // The nearest goods word at or before the last clause the hit spans: within the span, or
+    // attached to its first clause (an earlier goods word has more breaks between).
+    const { from, to } = spans[i]!;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]! <= to) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && (list[lo - 1]! >= from || clauses.attached(list[lo - 1]!, from))) described.add(t.hit);
   });
   return described;
 }
@@ -454,7 +477,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     // Looked for only in names that match: the check reads the whole name, for every party.
     disguisedText(flags, PARTY_FIELD[who], name, disguisesIn(name), match.digitsForLetters, 'name');
     // A listed person found by the given names and first surname alone is a partial match.
-    const exact = match.similarity >= 0.9999 && !match.firstSurnameOnly;
+    const exact = match.similarity >= EXACT && !match.firstSurnameOnly;
     const e = match.entry;
     let listed = listings.get(e);
     if (listed === undefined) listings.set(e, (listed = listing(e)));

@@ -274,8 +274,8 @@ export class WatchlistIndex {
     const weights: number[] = [];
     /** The normal forms indexed for the entry being added, to skip a derived form it lists already. */
     const forms = new Set<string>();
-    const add = (e: number, name: string, alt: boolean, shortened?: string) => {
-      const norm = normaliser.normalise(shortened ?? name);
+    const add = (e: number, name: string, alt: boolean, shortened?: NormalisedName) => {
+      const norm = shortened ?? normaliser.normalise(name);
       if (norm.tokens.length === 0) return;
       const key = norm.tokens.join(' ');
       if (shortened !== undefined && forms.has(key)) return;
@@ -701,7 +701,7 @@ export class WatchlistIndex {
           similarity: 1,
         });
       }
-    return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
+    return [...byEntry.values()].sort(strongerFirst).slice(0, limit);
   }
 }
 
@@ -714,26 +714,58 @@ function bestPerEntry(searches: readonly (readonly WatchlistMatch[])[], limit: n
       if (!prev || m.similarity > prev.similarity) byEntry.set(m.entry, m);
     }
   // A stable sort keeps the earlier search's matches first on ties.
-  return [...byEntry.values()].sort((a, b) => b.similarity - a.similarity).slice(0, limit);
+  return [...byEntry.values()].sort(strongerFirst).slice(0, limit);
 }
 
 /** Similarity from which two names are the same (floating point aside). */
-const EXACT = 0.9999;
+export const EXACT = 0.9999;
 /** CSL `type` of a person ("Individual"); entities, vessels and aircraft have no surnames. */
 const PERSON = /^\s*(individual|person)/i;
 
 /**
- * "QUINTERO BARRAGÁN, Rigoberto" → "Rigoberto quintero": the given names (after the comma) and
- * the first of two or more surnames (before it, particles dropped: "DE LA CRUZ PÉREZ" → "cruz").
- * Undefined when the name is not written "SURNAMES, Given" or has one surname.
+ * "QUINTERO BARRAGÁN, Rigoberto" → the tokens [rigoberto, quintero]: the given names (after the
+ * first comma, titles dropped) and the first of two or more surnames (before it, particles
+ * dropped: "DE LA CRUZ PÉREZ" → cruz). Undefined when the name is not written "SURNAMES, Given",
+ * has one surname, or when the first surname is a letter ("DE LA O PÉREZ") or a patronymic
+ * particle ("ABU BAKR"): alone it names nobody.
  */
-export function firstSurnameForm(name: string, normaliser: NameNormaliser): string | undefined {
+export function firstSurnameForm(name: string, normaliser: NameNormaliser): NormalisedName | undefined {
   const comma = name.indexOf(',');
   if (comma < 0) return undefined;
-  const surnames = normaliser.normalise(name.slice(0, comma)).tokens;
-  const given = name.slice(comma + 1).trim();
-  if (surnames.length < 2 || normaliser.normalise(given).tokens.length === 0) return undefined;
-  return `${given} ${surnames[0]}`;
+  const surnames = normaliser.normalise(name.slice(0, comma));
+  const given = normaliser.normalise(name.slice(comma + 1));
+  const first = surnames.tokens[0];
+  // A form is a name's tokens: at most MAX_NAME_TOKENS, as normalise() keeps.
+  if (surnames.tokens.length < 2 || given.tokens.length === 0 || given.tokens.length >= MAX_NAME_TOKENS)
+    return undefined;
+  if (first === undefined || first.length < 3 || NOT_A_SURNAME.has(first)) return undefined;
+  return {
+    tokens: [...given.tokens, first],
+    weights: [...given.weights, surnames.weights[0]!],
+    text: `${given.text} ${first}`,
+  };
+}
+
+/** Words before a surname that do not name a family alone ("ABU BAKR", "BIN LADEN", "VAN DER …"). */
+const NOT_A_SURNAME = new Set([
+  'abu',
+  'bin',
+  'ibn',
+  'bint',
+  'ben',
+  'ould',
+  'van',
+  'von',
+  'mac',
+  'der',
+  'den',
+]);
+
+/** The strongest match first: higher similarity, then a whole name before a first-surname form. */
+function strongerFirst(a: WatchlistMatch, b: WatchlistMatch): number {
+  return (
+    b.similarity - a.similarity || Number(a.firstSurnameOnly ?? false) - Number(b.firstSurnameOnly ?? false)
+  );
 }
 
 /** Names shorter than this (letters and digits) are not looked up run together: too many would collide. */

@@ -7,40 +7,76 @@ function clausesOf(text: string, ...words: string[]): number[] {
   return words.map((w) => c.of(text.indexOf(w)));
 }
 
-/** The clauses ofTerms gives the terms, each found by its first occurrence. */
-function termClauses(text: string, ...words: string[]): number[] {
-  const terms = words.map((w) => ({ start: text.indexOf(w), end: text.indexOf(w) + w.length }));
-  return new Clauses(text).ofTerms(terms);
+/** The clauses ofTerms gives the terms (of rule 0, or "n:word" for rule n), each found by its first occurrence. */
+function termSpans(text: string, ...words: string[]): [number, number][] {
+  const terms = words.map((w) => {
+    const [rule, word] = w.includes(':') ? [Number(w.split(':')[0]), w.split(':')[1]!] : [0, w];
+    return { start: text.indexOf(word), end: text.indexOf(word) + word.length, rule };
+  });
+  return new Clauses(text).ofTerms(terms).map((s) => [s.from, s.to]);
 }
 
 describe('Clauses', () => {
-  it('starts a clause at a comma, "+", a parenthesis, a colon and a word that adds goods', () => {
-    expect(clausesOf('AR-15 rifle, free t-shirt included', 'rifle', 't-shirt')).toEqual([0, 2]);
+  it('starts a clause at a comma, "+", "|", "&", a "." or "-" before a space, and at words that add goods', () => {
+    expect(clausesOf('AR-15 rifle, free t-shirt included', 'AR-15', 'rifle', 't-shirt')).toEqual([0, 0, 2]);
     expect(clausesOf('Pistola Glock con playera de regalo', 'Glock', 'playera')).toEqual([0, 1]);
     expect(clausesOf('Rifle + cleaning kit', 'Rifle', 'cleaning')).toEqual([0, 1]);
-    expect(clausesOf('Keychains (Glock style)', 'Keychains', 'Glock')).toEqual([0, 1]);
-    expect(clausesOf('Poster: rifle diagram', 'Poster', 'rifle')).toEqual([0, 1]);
+    expect(clausesOf('Rifle | cleaning kit', 'Rifle', 'cleaning')).toEqual([0, 1]);
+    expect(clausesOf('Rifle - cleaning kit', 'Rifle', 'cleaning')).toEqual([0, 1]);
+    expect(clausesOf('Glock 19 pistol. Cleaning kit', 'pistol', 'Cleaning')).toEqual([0, 1]);
     expect(clausesOf('Pistol w/ cleaning kit', 'Pistol', 'cleaning')).toEqual([0, 1]);
     expect(clausesOf('Pistola más playera', 'Pistola', 'playera')).toEqual([0, 1]);
     expect(clausesOf('Rifle INCLUYE llavero', 'Rifle', 'llavero')).toEqual([0, 1]);
+    expect(clausesOf('Rifle and cleaning kit', 'Rifle', 'cleaning')).toEqual([0, 1]);
+    expect(clausesOf('Pistol & holster', 'Pistol', 'holster')).toEqual([0, 1]);
   });
 
-  it('does not start one at "and", "y", "&", "/", inside a word or at a unit "W"', () => {
-    expect(clausesOf('Pistol and rifle cleaning kit', 'Pistol', 'cleaning')).toEqual([0, 0]);
-    expect(clausesOf('Pistola y rifle, limpieza', 'Pistola', 'rifle')).toEqual([0, 0]);
-    expect(clausesOf('Heat gun 2000 W hot air', 'Heat', 'hot')).toEqual([0, 0]);
+  it('starts none at a parenthesis, a colon, "/", inside a word, in a number or at a unit "W"', () => {
+    expect(clausesOf('Revolver (keychain)', 'Revolver', 'keychain')).toEqual([0, 0]);
+    expect(clausesOf('Poster: rifle diagram', 'Poster', 'rifle')).toEqual([0, 0]);
+    expect(clausesOf('Pistol/rifle cleaning kit', 'Pistol', 'cleaning')).toEqual([0, 0]);
+    expect(clausesOf('Heat gun 2000 W hot air, 0.5 kg', 'Heat', 'hot')).toEqual([0, 0]);
     expect(clausesOf('Withers cone pistol', 'Withers', 'pistol')).toEqual([0, 0]);
     expect(clausesOf('Consola pistol', 'Consola', 'pistol')).toEqual([0, 0]);
   });
 
-  it('gives terms joined by list separators the clause of the last of them', () => {
-    expect(termClauses('Pistol, rifle & shotgun cleaning kit', 'Pistol', 'rifle', 'shotgun')).toEqual([
-      1, 1, 1,
+  it('tells clauses attached by "with" or "con" from a list of goods', () => {
+    const attached = (text: string, a: string, b: string) => {
+      const c = new Clauses(text);
+      return c.attached(c.of(text.indexOf(a)), c.of(text.indexOf(b)));
+    };
+    expect(attached('T-shirt with rifle print', 'T-shirt', 'rifle')).toBe(true);
+    expect(attached('Playera con estampado de pistola', 'Playera', 'pistola')).toBe(true);
+    expect(attached('Playera, pistola', 'Playera', 'pistola')).toBe(false);
+    expect(attached('Mug with print and rifle', 'Mug', 'rifle')).toBe(false);
+    expect(attached('T-shirt with rifle print', 'rifle', 'T-shirt')).toBe(false); // backwards
+  });
+
+  it('spans terms of one rule joined by list separators, from the first to the last', () => {
+    expect(termSpans('Pistol, rifle & shotgun cleaning kit', 'Pistol', 'rifle', 'shotgun')).toEqual([
+      [0, 2],
+      [0, 2],
+      [0, 2],
     ]);
-    // Other words between: each term keeps its own clause.
-    expect(termClauses('Rifle, free t-shirt, pistol', 'Rifle', 'pistol')).toEqual([0, 3]);
+    expect(termSpans('Kit de limpieza para pistola y rifle', 'pistola', 'rifle')).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+    // Other words between, or a term of another rule: each term keeps its own clause.
+    expect(termSpans('Rifle, free t-shirt, pistol', 'Rifle', 'pistol')).toEqual([
+      [0, 0],
+      [3, 3],
+    ]);
+    expect(termSpans('Rifle, ammunition and cleaning kit', 'Rifle', '1:ammunition')).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
     // An overlapping hit ("pistol barrel" over "pistol") is not the next term: after "pistol"
     // comes "barrel", so it keeps its own clause, while "pistol barrel" joins "rifle".
-    expect(termClauses('Pistol barrel, rifle', 'Pistol barrel', 'Pistol', 'rifle')).toEqual([1, 0, 1]);
+    expect(termSpans('Pistol barrel, rifle', 'Pistol barrel', 'Pistol', 'rifle')).toEqual([
+      [0, 1],
+      [0, 0],
+      [0, 1],
+    ]);
   });
 });

@@ -327,13 +327,23 @@ describe('firearms', () => {
       'Rifle + cleaning kit',
       'Escopeta calibre 12 con kit de limpieza',
       'Rifle, ammunition, t-shirt',
+      'Rifle, ammunition and cleaning kit',
+      'Rifle and cleaning kit',
+      'Pistola Glock y playera de regalo',
+      'Glock 19 pistol. Cleaning kit',
+      'Rifle - cleaning kit',
+      'Pistol without cleaning kit',
+      'Pistola sin kit de limpieza',
+      // Goods and a weapon in a list: the weapon does not describe the goods.
+      'Playera, pistola',
+      'Mug, rifle',
     ])
       expect(
         noHs(text).flags.filter((f) => f.rule === 'firearm-weapons'),
         text,
       ).not.toEqual([]);
-    // The hit describes the goods: in their clause, or in a clause after them, or named with
-    // terms joined by "and", "," or "&" to one in their clause.
+    // The hit describes the goods: in their clause, or in a clause attached to them ("with",
+    // "con"), or named with terms of its rule joined by "and", "," or "&" to one in their clause.
     for (const text of [
       'Pistol cleaning kit w/ case',
       'T-shirt with rifle print',
@@ -346,7 +356,12 @@ describe('firearms', () => {
       'Pistol and rifle cleaning kit',
       'Pistol, rifle & shotgun cleaning kit',
       'Kit de limpieza para pistola y rifle',
-      'Cleaning kit, universal for pistol and rifle',
+      // A picture of the weapon, in its clause; what qualifies it in brackets or after a colon.
+      'Rifle print, cotton t-shirt',
+      'Pistol pattern, ceramic mug',
+      'AR15 Rifle Silhouette (Sticker)',
+      'Revolver (keychain)',
+      'Estampado de pistola: playera',
     ])
       expect(noHs(text).flags, text).toEqual([]);
     // Another item of the parcel is other goods, wherever it stands.

@@ -134,14 +134,27 @@ describe('watchlist index', () => {
     }
     // The whole name is a whole match.
     expect(best('Rigoberto Quintero Barragán')?.firstSurnameOnly).toBeUndefined();
-    // Not the second surname alone, not a typo in a shortened name, not entities nor one surname.
+    // Not the second surname alone, not a typo in a shortened name, not one surname, and no
+    // form for an entity ("Sierra Armory Supply, LLC", "Química Industrial del Pacífico, S.A. …").
     for (const party of [
       'Rigoberto Barragán',
       'Rigoberto Quinteros',
-      'Quimica Industrial',
       'Bradley Holloway',
+      'Quimica Industrial',
+      'Quimica',
+      'Sierra',
+      'LLC Sierra',
+      'Wuhan',
     ])
       expect(best(party), party).toBeUndefined();
+    // Only persons have surnames: an entity written "WORDS, Word" gets no such form.
+    const typed = (type: string) =>
+      WatchlistIndex.fromCsv(`type,name\n${type},"TRANSPORTES RAMÍREZ, Hermanos"\n`, dp).search(
+        'Hermanos Transportes',
+        1,
+      );
+    expect(typed('Entity')).toEqual([]);
+    expect(typed('Individual')[0]?.firstSurnameOnly).toBe(true);
     // A rule set may turn it off.
     const off = WatchlistIndex.fromCsv(sample, { ...dp, firstSurnameForms: false });
     expect(off.search('Rigoberto Quintero', 1)).toEqual([]);
@@ -166,17 +179,34 @@ describe('watchlist index', () => {
     expect(best('Grupo 3 Hermanos')).toBeUndefined();
   });
 
+  it('prefers a whole listed name to a first-surname form of another entry that matches as well', () => {
+    const list = WatchlistIndex.fromCsv(
+      'entity_number,type,name\n91001,Individual,"GARCÍA LÓPEZ, Juan"\n91002,Individual,"GARCÍA, Juan"\n',
+      dp,
+    );
+    expect(list.search('Juan Garcia', 2).map((m) => [m.entry.entityNumber, m.firstSurnameOnly])).toEqual([
+      ['91002', undefined],
+      ['91001', true],
+    ]);
+  });
+
   it('derives the first-surname form from "SURNAMES, Given" only', () => {
     const n = new NameNormaliser(dp);
-    expect(firstSurnameForm('QUINTERO BARRAGÁN, Rigoberto', n)).toBe('Rigoberto quintero');
-    expect(firstSurnameForm('DE LA CRUZ PÉREZ, Juan', n)).toBe('Juan cruz');
+    const tokens = (name: string) => firstSurnameForm(name, n)?.tokens;
+    expect(tokens('QUINTERO BARRAGÁN, Rigoberto')).toEqual(['rigoberto', 'quintero']);
+    expect(tokens('DE LA CRUZ PÉREZ, Juan')).toEqual(['juan', 'cruz']);
+    // Titles and generational suffixes in the given names are dropped, as in any name.
+    expect(tokens('QUINTERO BARRAGÁN, Rigoberto Jr.')).toEqual(['rigoberto', 'quintero']);
+    expect(tokens('MORENO VEGA, Raúl, Jr.')).toEqual(['raul', 'moreno']);
     for (const name of [
-      'HOLLOWAY, Bradley James',
-      'Rigoberto Quintero Barragán',
+      'HOLLOWAY, Bradley James', // one surname
+      'Rigoberto Quintero Barragán', // which words are surnames is unknown
       'QUINTERO BARRAGÁN,',
       'EL CHUY',
+      'DE LA O PÉREZ, Ana', // a letter alone
+      'ABU BAKR, Ahmed', // a particle alone
     ])
-      expect(firstSurnameForm(name, n), name).toBeUndefined();
+      expect(tokens(name), name).toBeUndefined();
   });
 
   it('finds names disguised with look-alike letters, hidden characters or decomposed accents', () => {
