@@ -678,15 +678,15 @@ export class WatchlistIndex {
       if (similarity < this.threshold) continue;
       // A shortened name is already a partial match: it counts only when written exactly.
       if (listed.firstSurnameOnly && similarity < EXACT) continue;
+      const match: WatchlistMatch = {
+        entry: this.entries[listed.entry]!,
+        listedName: listed.name,
+        alt: listed.alt,
+        similarity,
+        ...(listed.firstSurnameOnly ? { firstSurnameOnly: true } : {}),
+      };
       const prev = byEntry.get(listed.entry);
-      if (!prev || similarity > prev.similarity)
-        byEntry.set(listed.entry, {
-          entry: this.entries[listed.entry]!,
-          listedName: listed.name,
-          alt: listed.alt,
-          similarity,
-          ...(listed.firstSurnameOnly ? { firstSurnameOnly: true } : {}),
-        });
+      if (!prev || strongerFirst(match, prev) < 0) byEntry.set(listed.entry, match);
     }
     // Names that differ from the party only in where words break are the same name: 1.
     if (spaced !== NO_SPACED)
@@ -705,13 +705,13 @@ export class WatchlistIndex {
   }
 }
 
-/** The best match of each entry among several searches, best first; on ties, the earlier search's. */
+/** The strongest match of each entry among several searches, strongest first; on ties, the earlier search's. */
 function bestPerEntry(searches: readonly (readonly WatchlistMatch[])[], limit: number): WatchlistMatch[] {
   const byEntry = new Map<WatchlistEntry, WatchlistMatch>();
   for (const found of searches)
     for (const m of found) {
       const prev = byEntry.get(m.entry);
-      if (!prev || m.similarity > prev.similarity) byEntry.set(m.entry, m);
+      if (!prev || strongerFirst(m, prev) < 0) byEntry.set(m.entry, m);
     }
   // A stable sort keeps the earlier search's matches first on ties.
   return [...byEntry.values()].sort(strongerFirst).slice(0, limit);

@@ -190,6 +190,17 @@ describe('watchlist index', () => {
     ]);
   });
 
+  it("prefers an entry's whole name to its first-surname form when a party field holds both", () => {
+    for (const party of [
+      'Rigoberto Quintero c/o Rigoberto Quintero Barragan',
+      'Rigoberto Quintero / Quintero Barragán, Rigoberto',
+    ]) {
+      const m = best(party)!;
+      expect(m.similarity, party).toBeGreaterThanOrEqual(0.9999);
+      expect(m.firstSurnameOnly, party).toBeUndefined();
+    }
+  });
+
   it('derives the first-surname form from "SURNAMES, Given" only', () => {
     const n = new NameNormaliser(dp);
     const tokens = (name: string) => firstSurnameForm(name, n)?.tokens;
