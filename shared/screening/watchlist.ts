@@ -306,16 +306,15 @@ export class WatchlistIndex {
     };
     for (let e = 0; e < entries.length; e++) {
       const entry = entries[e]!;
+      const named = [entry.name, ...entry.altNames];
       forms.clear();
-      add(e, entry.name, false);
-      for (const alt of entry.altNames) add(e, alt, true);
+      named.forEach((name, k) => add(e, name, k > 0));
+      // After every name and alt name, so that a form one of them spells already is skipped.
       if (normaliser.rules.firstSurnameForms === false || !PERSON.test(entry.type)) continue;
-      const shortened = firstSurnameForm(entry.name, normaliser);
-      if (shortened !== undefined) add(e, entry.name, false, shortened);
-      for (const alt of entry.altNames) {
-        const short = firstSurnameForm(alt, normaliser);
-        if (short !== undefined) add(e, alt, true, short);
-      }
+      named.forEach((name, k) => {
+        const shortened = firstSurnameForm(name, normaliser);
+        if (shortened !== undefined) add(e, name, k > 0, shortened);
+      });
     }
     for (const [token, tid] of this.vocabulary) {
       this.postings.set(token, Int32Array.from(lists[tid]!));
