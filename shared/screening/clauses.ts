@@ -1,4 +1,4 @@
-import { foldText } from './text.js';
+import { foldsToSeparator, foldText } from './text.js';
 
 /**
  * The clauses of one item of a description, for context words that name goods of their own
@@ -24,7 +24,10 @@ export class Clauses {
 
   constructor(private readonly text: string) {
     const n = text.length;
-    const found: { at: number; list: boolean }[] = [];
+    const start = (at: number, list: boolean) => {
+      this.starts.push(at);
+      this.listed.push(this.listed[this.listed.length - 1]! + (list ? 1 : 0));
+    };
     for (let i = 0; i < n;) {
       const c = text.charCodeAt(i);
       if (
@@ -34,25 +37,19 @@ export class Clauses {
         c === AMPERSAND ||
         ((c === PERIOD || c === HYPHEN) && spaceAfter(text, i))
       ) {
-        found.push({ at: i, list: true });
+        start(i++, true);
+        continue;
+      }
+      if (foldsToSeparator(c)) {
         i++;
         continue;
       }
-      if (!isWordChar(c)) {
-        i++;
-        continue;
-      }
-      const start = i;
-      while (i < n && isWordChar(text.charCodeAt(i))) i++;
-      const word = foldText(text.slice(start, i));
+      const from = i;
+      while (i < n && !foldsToSeparator(text.charCodeAt(i))) i++;
+      const word = foldText(text.slice(from, i));
       // "w/" is "with"; a lone "w" elsewhere ("20 W") is a unit.
-      if (ATTACHING_WORDS.has(word) || (word === 'w' && text.charCodeAt(i) === SLASH))
-        found.push({ at: start, list: false });
-      else if (LISTING_WORDS.has(word)) found.push({ at: start, list: true });
-    }
-    for (const f of found) {
-      this.starts.push(f.at);
-      this.listed.push(this.listed[this.listed.length - 1]! + (f.list ? 1 : 0));
+      if (ATTACHING_WORDS.has(word) || (word === 'w' && text.charCodeAt(i) === SLASH)) start(from, false);
+      else if (LISTING_WORDS.has(word)) start(from, true);
     }
   }
 
@@ -67,14 +64,7 @@ export class Clauses {
 
   /** The clause that position `at` lies in (0 for the first). */
   of(at: number): number {
-    let lo = 0;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.starts[mid]! <= at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return countUpTo(this.starts, at);
   }
 
   /**
@@ -84,7 +74,10 @@ export class Clauses {
    */
   ofTerms(terms: readonly { start: number; end: number; rule: number }[]): { from: number; to: number }[] {
     const order = terms.map((_, i) => i).sort((a, b) => terms[a]!.start - terms[b]!.start);
-    const span = terms.map((t) => ({ from: this.of(t.start), to: this.of(t.start) }));
+    const span = terms.map((t) => {
+      const clause = this.of(t.start);
+      return { from: clause, to: clause };
+    });
     /** joined[i]: the term that term i is named with, after it (−1: none). */
     const joined = new Array<number>(terms.length).fill(-1);
     for (let k = 0; k < order.length; k++) {
@@ -131,11 +124,14 @@ const LISTING_WORDS = new Set([
 /** Only list separators between two terms: spaces, ",", "&", "/", "+", "-", "and", "or", "y", "o", "e", "u". */
 const COORDINATION = /^(?:[\s,&/+-]|\b(?:and|or|y|o|e|u)\b)*$/i;
 
-function isWordChar(c: number): boolean {
-  return (
-    (c >= 0x30 && c <= 0x39) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0x2000)
-  );
+/** How many of the ascending numbers `sorted` are at most `x` (a binary search). */
+export function countUpTo(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

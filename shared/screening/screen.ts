@@ -3,7 +3,7 @@ import type { Consignment } from '../model/consignment.js';
 import { isVagueDescription, VAGUE_TERMS } from '../reference/vague-terms.js';
 import { hash53 } from '../intake/hash.js';
 import { memo } from '../validation/memo.js';
-import { Clauses } from './clauses.js';
+import { Clauses, countUpTo } from './clauses.js';
 import { dropContained } from './contained.js';
 import { findCasNumbers, type CasHit } from './cas.js';
 import { NameNormaliser } from './names.js';
@@ -205,16 +205,9 @@ function itemBreaks(text: string): number[] {
   return breaks;
 }
 
-/** The item of the description that position `at` lies in (breaks: itemBreaks()). */
+/** The item of the description that position `at` lies in (breaks: itemBreaks()): the breaks before it. */
 function itemOf(breaks: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = breaks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (breaks[mid]! < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return countUpTo(breaks, at - 1);
 }
 
 /** The items of the description holding each rule's spans (context or evenNear words). */
@@ -258,14 +251,8 @@ function goodsDescribed(
     // The nearest goods word at or before the last clause the hit spans: within the span, or
     // attached to its first clause (an earlier goods word has more breaks between).
     const { from, to } = spans[i]!;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]! <= to) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0 && (list[lo - 1]! >= from || clauses.attached(list[lo - 1]!, from))) described.add(t.hit);
+    const k = countUpTo(list, to);
+    if (k > 0 && (list[k - 1]! >= from || clauses.attached(list[k - 1]!, from))) described.add(t.hit);
   });
   return described;
 }
