@@ -196,10 +196,6 @@ export class NameNormaliser {
     return i;
   }
 
-  /**
-   * Folds and classifies the word text[start, end) (no separator inside; FNV-1a hash `h`), and
-   * caches it; undefined when the word must be read with the others (see latinText).
-   */
   /** A folded word's class and weight. */
   private classify(token: string): Word {
     const weak = this.weak.has(token);
@@ -215,6 +211,10 @@ export class NameNormaliser {
     };
   }
 
+  /**
+   * Folds and classifies the word text[start, end) (no separator inside; FNV-1a hash `h`), and
+   * caches it; undefined when the word must be read with the others (see latinText).
+   */
   private word(text: string, start: number, end: number, h: number): Word | undefined {
     const slice = text.slice(start, end);
     if (needsLatin(slice)) return undefined;
