@@ -562,6 +562,11 @@ const PARCEL_GOODS: Goods[] = [
   { d: 'Ceramic coffee mugs set of 4', hs: '691200', usd: [12, 35], kg: [1.2, 2.5] },
   { d: 'T-shirt with rifle print', hs: '610910', usd: [8, 30], kg: [0.2, 0.5] },
   { d: 'Playera con estampado de pistola', hs: '610910', usd: [8, 30], kg: [0.2, 0.5] },
+  { d: 'Cartuchos, tinta negra, HP 664', hs: '844399', usd: [15, 45], kg: [0.1, 0.4] },
+  { d: 'Pistola de agua, juguete para niños, color azul', hs: '950390', usd: [5, 15], kg: [0.2, 0.6] },
+  { d: 'Jeans, Diesel, slim fit', hs: '620342', usd: [40, 120], kg: [0.5, 1] },
+  { d: 'Receiver, Bluetooth audio, for car', hs: '851762', usd: [8, 30], kg: [0.1, 0.3] },
+  { d: 'Pistola de pintura HVLP 400W con boquillas para pintura', hs: '842420', usd: [25, 70], kg: [1, 2] },
   { d: 'Pistol and rifle cleaning kit', hs: '960390', usd: [10, 35], kg: [0.3, 0.9] },
   { d: 'Kit de limpieza para pistola y rifle', hs: '960390', usd: [10, 35], kg: [0.3, 0.9] },
   { d: 'Stainless steel kitchen knife set', hs: '821191', usd: [20, 70], kg: [0.8, 2] },
@@ -847,6 +852,37 @@ const PLANTS: Plant[] = [
     scenario: 'firearms/pistola-con-playera-es',
     expected: ['firearms'],
     make: withGoods('Pistola Glock con playera de regalo', [], [0.8, 1.5], [40, 120]),
+  },
+  // Other goods named beside a weapon, whose words clear look-alikes in their own clause (1.4.0).
+  {
+    scenario: 'firearms/pistol-and-water-bottle',
+    expected: ['firearms'],
+    make: withGoods('Glock 19 pistol, water bottle', [], [0.8, 1.5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/pistola-y-botella-de-agua-es',
+    expected: ['firearms'],
+    make: withGoods('Pistola Beretta 92 y botella de agua', [], [0.8, 1.5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/rifle-paint-roller',
+    expected: ['firearms'],
+    make: withGoods('Rifle, paint roller and brushes', [], [3, 5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/municiones-collar-es',
+    expected: ['firearms'],
+    make: withGoods('Municiones, collar de plata', [], [1, 3], [20, 60]),
+  },
+  {
+    scenario: 'firearms/ammo-candy',
+    expected: ['firearms'],
+    make: withGoods('Ammo, chocolate candy bars', [], [1, 3], [20, 60]),
+  },
+  {
+    scenario: 'fuel/gasolina-filtro-es',
+    expected: ['fuel'],
+    make: withGoods('Gasolina 20 litros, filtro de aire', [], [15, 20], [20, 40]),
   },
   {
     scenario: 'firearms/80-lower',

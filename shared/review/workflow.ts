@@ -325,7 +325,7 @@ export interface Rescreening {
   categories: string[];
   riskScore: number;
   ruleSetVersion: string;
-  /** What screened it, for the audit: "default@1.3.0 and csl-…". */
+  /** What screened it, for the audit: "default@1.4.0 and csl-…". */
   screenedWith: string;
   /** Flags the consignment did not have before this re-screen (new evidence). */
   added: { category: string; rule: string; field: string }[];

@@ -14,15 +14,31 @@ import { foldsToSeparator, foldText } from './text.js';
  * "incl.", "incluye", "without", "sin" …). Terms of one rule joined only by such list words
  * ("Pistol, rifle & shotgun cleaning kit") are named together: ofTerms() gives them the clause
  * of the last one. A parenthesis or a colon starts none: what follows qualifies what stands
- * before ("Revolver (keychain)", "Poster: AR-15 rifle diagram").
+ * before ("Revolver (keychain)", "Poster: AR-15 rifle diagram"). An item break (";", a line
+ * break) starts a clause too, so that clauses never span two items.
+ *
+ * Context words that qualify rather than name goods (`unlessNear`: water, toy, ink, HP) also
+ * clear from a clause that holds nothing else (see qualifying()): "Pistol, toy", "Cartridges,
+ * ink, HP 664".
  */
 export class Clauses {
   /** Where each clause after the first starts, ascending. */
   private readonly starts: number[] = [];
   /** listed[k]: how many of starts[0 .. k) begin another of a list of goods (not "with", "con" …). */
   private readonly listed: number[] = [0];
+  /**
+   * The words that may name something (not a number, a model, a neutral word or the word that
+   * opens a clause): where each starts and ends, and its clause (for qualifying()).
+   */
+  private readonly wordStart: number[] = [];
+  private readonly wordEnd: number[] = [];
+  private readonly wordClause: number[] = [];
 
-  constructor(private readonly text: string) {
+  /** `neutral`: folded words that name nothing alone (colours, sizes, "para", "kids"; the rule set's text.neutralWords). */
+  constructor(
+    private readonly text: string,
+    neutral: ReadonlySet<string> = NO_WORDS,
+  ) {
     const n = text.length;
     const start = (at: number, list: boolean) => {
       this.starts.push(at);
@@ -31,6 +47,9 @@ export class Clauses {
     for (let i = 0; i < n;) {
       const c = text.charCodeAt(i);
       if (
+        c === SEMICOLON ||
+        c === LF ||
+        c === CR ||
         c === COMMA ||
         c === PLUS ||
         c === BAR ||
@@ -45,12 +64,45 @@ export class Clauses {
         continue;
       }
       const from = i;
-      while (i < n && !foldsToSeparator(text.charCodeAt(i))) i++;
+      let digit = false;
+      for (; i < n && !foldsToSeparator(text.charCodeAt(i)); i++) {
+        const d = text.charCodeAt(i);
+        if (d >= 0x30 && d <= 0x39) digit = true;
+      }
       const word = foldText(text.slice(from, i));
       // "w/" is "with"; a lone "w" elsewhere ("20 W") is a unit.
       if (ATTACHING_WORDS.has(word) || (word === 'w' && text.charCodeAt(i) === SLASH)) start(from, false);
       else if (LISTING_WORDS.has(word)) start(from, true);
+      else if (!digit && word.length > 1 && !neutral.has(word)) {
+        this.wordStart.push(from);
+        this.wordEnd.push(i);
+        this.wordClause.push(this.starts.length);
+      }
     }
+  }
+
+  /**
+   * The clauses whose words all lie within `spans` (sorted by start; a rule's context words), or
+   * name nothing (numbers and models, single letters, neutral words, the opening "and" or
+   * "with"), and that hold at least one of the spans. Such a clause qualifies another in its
+   * item ("Pistol, toy", "Cartridges, ink, HP 664"), where a clause that names other goods
+   * beside a context word does not ("Glock 19 pistol, water bottle"). One pass over the words.
+   */
+  qualifying(spans: readonly { start: number; end: number }[]): Set<number> {
+    const holding = new Set<number>();
+    for (const s of spans) holding.add(this.of(s.start));
+    const uncovered = new Set<number>();
+    let p = 0;
+    let reach = -1;
+    for (let w = 0; w < this.wordStart.length; w++) {
+      const start = this.wordStart[w]!;
+      // The furthest end of the spans starting at or before the word: it lies within one of
+      // them when that end reaches the word's.
+      for (; p < spans.length && spans[p]!.start <= start; p++) reach = Math.max(reach, spans[p]!.end);
+      if (reach < this.wordEnd[w]!) uncovered.add(this.wordClause[w]!);
+    }
+    for (const c of uncovered) holding.delete(c);
+    return holding;
   }
 
   /**
@@ -107,6 +159,9 @@ function spaceAfter(text: string, i: number): boolean {
 }
 
 const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
+const LF = 0x0a;
+const CR = 0x0d;
 const PLUS = 0x2b;
 const BAR = 0x7c;
 const AMPERSAND = 0x26;
@@ -114,6 +169,7 @@ const PERIOD = 0x2e;
 const HYPHEN = 0x2d;
 const SLASH = 0x2f;
 const SPACE = 0x20;
+const NO_WORDS: ReadonlySet<string> = new Set();
 /** Words that attach goods to what stands before them ("T-shirt with rifle print", "sin kit"). */
 const ATTACHING_WORDS = new Set(['with', 'without', 'con', 'sin']);
 /** Words that add goods to a list ("Rifle and cleaning kit", "free t-shirt", "incluye llavero"). */

@@ -27,8 +27,10 @@ const TermRuleSchema = z.object({
   source,
   terms: z.array(term).min(1),
   /**
-   * Context words that, anywhere in the hit's item of the description, mean an innocent use
-   * ("AV receiver", "pistola de agua", "HP 664 ink cartridges").
+   * Context words that qualify the hit as an innocent use ("AV receiver", "pistola de agua",
+   * "HP 664 ink cartridges"): in its clause, in a clause attached to it, or in a clause of its
+   * item that holds nothing else ("Cartridges, ink"); not in a clause naming other goods
+   * ("Glock 19 pistol, water bottle"; see clauses.ts).
    */
   unlessNear: z.array(term).default([]),
   /**
@@ -212,7 +214,15 @@ export const RuleSetSchema = z
     version: z.string().min(1),
     description: z.string().optional(),
     review: z.object({ threshold: score }),
-    text: z.object({ minSplitLength: z.number().int().min(3).max(40) }),
+    text: z.object({
+      minSplitLength: z.number().int().min(3).max(40),
+      /**
+       * Words that name nothing alone (colours, sizes, "original", "para", "kids"): a clause of
+       * context words and these qualifies the hit's goods ("Cartuchos, tinta negra, HP 664"; see
+       * clauses.ts). A rule file without the list gets the bundled one.
+       */
+      neutralWords: z.array(term).default(() => [...defaultRules.text.neutralWords]),
+    }),
     termRules: z.array(TermRuleSchema),
     hsRules: z.array(HsRuleSchema),
     casRules: z.array(CasRuleSchema),
@@ -287,7 +297,7 @@ export function defaultRuleSet(): RuleSet {
   return defaults;
 }
 
-/** "default@1.3.0": what every screening result is stamped with. */
+/** "default@1.4.0": what every screening result is stamped with. */
 export function ruleSetVersion(rules: Pick<RuleSet, 'name' | 'version'>): string {
   return `${rules.name}@${rules.version}`;
 }

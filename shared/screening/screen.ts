@@ -210,7 +210,7 @@ function itemOf(breaks: readonly number[], at: number): number {
   return countUpTo(breaks, at - 1);
 }
 
-/** The items of the description holding each rule's spans (context or evenNear words). */
+/** The items of the description holding each rule's spans (evenNear words). */
 function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map<number, Set<number>> {
   const items = new Map<number, Set<number>>();
   for (const [rule, list] of spans) items.set(rule, new Set(list.map((e) => itemOf(breaks, e.start))));
@@ -218,43 +218,82 @@ function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map
 }
 
 /**
- * The term hits that describe goods a context word of their rule names (`unlessGoods`): the
- * word stands in the same item, in the hit's clause or in an earlier one the hit's clause is
- * attached to ("T-shirt with rifle print"; clauses.ts). Linear but for sorting: a hostile
- * description may hold thousands of hits and goods words.
+ * The term hits that a context word of their rule describes, as clauses.ts reads clauses. A
+ * context word clears a hit in its own clause, or in a later clause attached to its own ("T-shirt
+ * with rifle print", "Juguete con forma de pistola"). A word that qualifies (`unlessNear`: water,
+ * toy, ink) also clears a hit whose clause its own is attached to ("Pistola HVLP con boquillas
+ * para pintura"), and from a clause of the hit's item that holds nothing else ("Pistol, toy",
+ * "Cartuchos, tinta, HP 664"). Elsewhere it names other goods sent with the real thing: "Glock
+ * 19 pistol, water bottle", "Pistola Beretta y botella de agua". A word that names goods
+ * (`unlessGoods`) never clears from after the hit: "Glock 19 pistol with cleaning kit". Linear
+ * but for sorting: a hostile description may hold thousands of hits and context words.
  */
-function goodsDescribed(
+function describedHits(
   text: string,
   hits: readonly TermHit<TermData>[],
-  goods: Map<number, Span[]>,
+  near: Map<number, Span[]> | undefined,
+  goods: Map<number, Span[]> | undefined,
   breaks: readonly number[],
+  neutral: ReadonlySet<string>,
 ): Set<TermHit<TermData>> {
   const terms: { hit: TermHit<TermData>; start: number; end: number; rule: number }[] = [];
   for (const h of hits)
     if (h.data.kind === 'term') terms.push({ hit: h, start: h.start, end: h.end, rule: h.data.rule });
-  const clauses = new Clauses(text);
+  const clauses = new Clauses(text, neutral);
   const spans = clauses.ofTerms(terms);
-  // The clauses holding a goods word, by rule and item, ascending.
-  const goodsClauses = new Map<string, number[]>();
-  for (const [rule, words] of goods)
-    for (const w of words) {
-      const key = `${rule}:${itemOf(breaks, w.start)}`;
-      const list = goodsClauses.get(key);
-      if (list) list.push(clauses.of(w.start));
-      else goodsClauses.set(key, [clauses.of(w.start)]);
-    }
-  for (const list of goodsClauses.values()) list.sort((a, b) => a - b);
+  /** The clauses holding a context word of each rule, ascending. */
+  const clausesOf = (words: Map<number, Span[]> | undefined) => {
+    const byRule = new Map<number, number[]>();
+    for (const [rule, list] of words ?? [])
+      byRule.set(
+        rule,
+        list.map((w) => clauses.of(w.start)).sort((a, b) => a - b),
+      );
+    return byRule;
+  };
+  const nearClauses = clausesOf(near);
+  const goodsClauses = clausesOf(goods);
+  /** The items holding a clause of nothing but a rule's qualifying words. */
+  const qualified = new Map<number, Set<number>>();
+  for (const [rule, list] of near ?? []) {
+    const sorted = [...list].sort((a, b) => a.start - b.start);
+    const only = clauses.qualifying(sorted);
+    if (only.size === 0) continue;
+    const items = new Set<number>();
+    for (const w of sorted) if (only.has(clauses.of(w.start))) items.add(itemOf(breaks, w.start));
+    qualified.set(rule, items);
+  }
   const described = new Set<TermHit<TermData>>();
   terms.forEach((t, i) => {
-    const list = goodsClauses.get(`${t.rule}:${itemOf(breaks, t.start)}`);
-    if (!list) return;
-    // The nearest goods word at or before the last clause the hit spans: within the span, or
-    // attached to its first clause (an earlier goods word has more breaks between).
     const { from, to } = spans[i]!;
-    const k = countUpTo(list, to);
-    if (k > 0 && (list[k - 1]! >= from || clauses.attached(list[k - 1]!, from))) described.add(t.hit);
+    const goodsAt = goodsClauses.get(t.rule);
+    const nearAt = nearClauses.get(t.rule);
+    if (
+      (goodsAt && describedFrom(clauses, goodsAt, from, to)) ||
+      (nearAt &&
+        (describedFrom(clauses, nearAt, from, to) ||
+          attachedAfter(clauses, nearAt, to) ||
+          qualified.get(t.rule)?.has(itemOf(breaks, t.start))))
+    )
+      described.add(t.hit);
   });
   return described;
+}
+
+/**
+ * True when one of the context clauses `at` (ascending) lies within the hit's clauses
+ * [from, to], or is one that its first clause is attached to. Only the nearest one at or before
+ * `to` need be looked at: an earlier one has at least as many breaks between.
+ */
+function describedFrom(clauses: Clauses, at: readonly number[], from: number, to: number): boolean {
+  const k = countUpTo(at, to);
+  return k > 0 && (at[k - 1]! >= from || clauses.attached(at[k - 1]!, from));
+}
+
+/** True when the first context clause after the hit's last (`to`) is attached to it ("Pistola HVLP con boquillas para pintura"). */
+function attachedAfter(clauses: Clauses, at: readonly number[], to: number): boolean {
+  const k = countUpTo(at, to);
+  return k < at.length && clauses.attached(to, at[k]!);
 }
 
 const NO_DISGUISES: readonly Disguise[] = Object.freeze([]);
@@ -285,6 +324,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
   for (const term of [...VAGUE_TERMS, ...mis.vagueDescription.extraTerms])
     entries.push({ term, data: { kind: 'marker', marker: 'vague-word' } });
   const matcher = new TermMatcher<TermData>(entries, { minSplitLength: rules.text.minSplitLength });
+  const neutralWords = new Set(rules.text.neutralWords.map(foldText));
 
   /**
    * The text's hits, with the terms its look-alike readings add ("AMM0" read as "AMMO") that the
@@ -345,22 +385,17 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
         else reading.noValueExpected = documentsOnly(d);
       }
     }
-    // A context word clears the rule's hits in its item (a word naming goods, only the hits
-    // that describe those goods), unless a word of the rule's `evenNear` stands there too
-    // ("Cartuchos calibre .380 HP": "HP" would clear ink cartridges).
+    // A context word clears the rule's hits it describes (describedHits), unless a word of the
+    // rule's `evenNear` stands in their item ("Cartuchos calibre .380, HP": "HP" would clear
+    // ink cartridges).
     const breaks = contexts || goods ? itemBreaks(d) : undefined;
-    const contextItems = contexts && itemsByRule(contexts, breaks!);
-    const evenItems = (contexts || goods) && evens && itemsByRule(evens, breaks!);
-    const describes = goods && goodsDescribed(d, hits, goods, breaks!);
+    const evenItems = breaks && evens && itemsByRule(evens, breaks);
+    const describes = breaks && describedHits(d, hits, contexts, goods, breaks, neutralWords);
     const terms: TermSpan[] = [];
     const digitDisguises = new Set<DigitDisguise>();
     for (const h of hits) {
       if (h.data.kind !== 'term') continue;
-      if (breaks) {
-        const item = itemOf(breaks, h.start);
-        const cleared = contextItems?.get(h.data.rule)?.has(item) || describes?.has(h);
-        if (cleared && !evenItems?.get(h.data.rule)?.has(item)) continue;
-      }
+      if (describes?.has(h) && !evenItems?.get(h.data.rule)?.has(itemOf(breaks!, h.start))) continue;
       terms.push({ rule: h.data.rule, start: h.start, end: h.end });
       // A word that spells this term with digits is a disguise; one whose term a context word cleared is not.
       if (added?.has(h))

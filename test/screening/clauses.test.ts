@@ -79,4 +79,33 @@ describe('Clauses', () => {
       [0, 1],
     ]);
   });
+
+  it('starts a clause at an item break, so that no clause spans two items', () => {
+    expect(clausesOf('Pistol; toy', 'Pistol', 'toy')).toEqual([0, 1]);
+    expect(clausesOf('Pistol\ntoy', 'Pistol', 'toy')).toEqual([0, 1]);
+    const c = new Clauses('T-shirt; with rifle print');
+    expect(c.attached(0, c.of('T-shirt; with rifle print'.indexOf('rifle')))).toBe(false);
+  });
+
+  it('finds the clauses of nothing but the given spans, numbers, single letters and neutral words', () => {
+    /** The clauses qualifying() gives for the spans of `words` (each by its first occurrence). */
+    const qualifying = (text: string, words: string[], neutral: string[] = []) =>
+      [
+        ...new Clauses(text, new Set(neutral)).qualifying(
+          words
+            .map((w) => ({ start: text.indexOf(w), end: text.indexOf(w) + w.length }))
+            .sort((a, b) => a.start - b.start),
+        ),
+      ].sort();
+    expect(qualifying('Pistol, toy', ['toy'])).toEqual([1]);
+    expect(qualifying('Pistol, water bottle', ['water'])).toEqual([]);
+    expect(qualifying('Cartridges, ink, HP 664 XL', ['ink', 'HP'])).toEqual([1]);
+    expect(qualifying('Cartridges, ink, HP 664 XL', ['ink', 'HP'], ['xl'])).toEqual([1, 2]);
+    // The word that opens a clause names nothing; a neutral word only when listed.
+    expect(qualifying('Cartuchos originales y tricolor HP', ['HP'])).toEqual([]);
+    expect(qualifying('Cartuchos originales y tricolor HP', ['HP'], ['tricolor'])).toEqual([1]);
+    expect(qualifying('Pistol with water tank', ['water'])).toEqual([]);
+    // A span of several words covers them all; a clause without a span is not given.
+    expect(qualifying('Pistola, pistola de agua, 2 x 3', ['de agua'], ['pistola'])).toEqual([1]);
+  });
 });

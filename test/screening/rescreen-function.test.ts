@@ -97,7 +97,7 @@ const storeUnscreened = (id: string) =>
       flags: [],
       riskScore: 0,
       review: false,
-      ruleSetVersion: 'default@1.3.0',
+      ruleSetVersion: 'default@1.4.0',
       storedAt: '2026-11-02T00:00:00Z',
     },
   ]);
@@ -217,7 +217,7 @@ describe('the re-screen function', () => {
   it('drops a continuation for a list that has been replaced since, not for a new rule set', async () => {
     const stale = {
       resumeAfter: 'P010',
-      ruleSetVersion: 'default@1.3.0',
+      ruleSetVersion: 'default@1.4.0',
       watchlistVersion: 'csl:some-older-list',
       startedAt: '2026-11-01T00:00:00Z',
       totals: { scanned: 25, changed: 0, newlyFlagged: 0, queued: 0, cleared: 0, updated: 0, reopened: 0 },

@@ -150,7 +150,7 @@ describe('intake rescreen (dynalite + fauxqs, through the CLI)', { timeout: 120_
       cleared: 1,
       updated: 2,
       reopened: 1,
-      ruleSetVersion: 'default@1.3.0',
+      ruleSetVersion: 'default@1.4.0',
       watchlistVersion: expect.stringMatching(/^csl-/),
     });
 

@@ -161,7 +161,7 @@ describe('re-screening brings review items along (in memory)', () => {
         actor: 'system',
         action: 'RESCREEN',
         note: expect.stringMatching(
-          /^re-screen with default@1\.3\.0 and csl-\S+: categories firearms → (firearms, denied-party|denied-party, firearms); risk score \d+ → \d+; new flags: denied-party \(denied-party-exact, consignee\.name\)$/,
+          /^re-screen with default@1\.4\.0 and csl-\S+: categories firearms → (firearms, denied-party|denied-party, firearms); risk score \d+ → \d+; new flags: denied-party \(denied-party-exact, consignee\.name\)$/,
         ),
       },
     ]);
@@ -225,7 +225,7 @@ describe('re-screening brings review items along (in memory)', () => {
         decision: 'CLEAR',
         from: 'reviewer2',
         note: expect.stringMatching(
-          /^re-screen with default@1\.3\.0 and csl-\S+ found new flags: denied-party \(denied-party-exact, shipper\.name\); categories firearms → /,
+          /^re-screen with default@1\.4\.0 and csl-\S+ found new flags: denied-party \(denied-party-exact, shipper\.name\); categories firearms → /,
         ),
       },
     ]);

@@ -67,7 +67,7 @@ describe('re-screening stored consignments after a watchlist update (dynalite + 
       ref: 'C3',
       categories: ['misdeclaration'],
       riskScore: 55,
-      ruleSetVersion: 'default@1.3.0',
+      ruleSetVersion: 'default@1.4.0',
     };
     await store.createReviewItems([c3Seed], new Date('2026-11-01T00:00:00Z'));
     await store.markQueued(['C3']);
@@ -97,7 +97,7 @@ describe('re-screening stored consignments after a watchlist update (dynalite + 
       cleared: 0,
       updated: 0,
       reopened: 0,
-      ruleSetVersion: 'default@1.3.0',
+      ruleSetVersion: 'default@1.4.0',
       watchlistVersion: after.watchlistVersion,
     });
 
@@ -158,7 +158,7 @@ describe('re-screening stored consignments after a watchlist update (dynalite + 
       },
       () => emu.s3,
     );
-    expect(screener.ruleSetVersion).toBe('prod@1.3.0');
+    expect(screener.ruleSetVersion).toBe('prod@1.4.0');
     const r = screener.screen(
       parcel({ shipper: { ...parcel().shipper!, name: 'Wuhan Tengfei Pharmatech Co Ltd' } }),
     );

@@ -19,7 +19,7 @@ const clone = () => structuredClone(defaultRuleSet()) as unknown as Record<strin
 describe('rule sets', () => {
   it('the bundled default rule set is valid and versioned', () => {
     const rules = defaultRuleSet();
-    expect(ruleSetVersion(rules)).toBe('default@1.3.0');
+    expect(ruleSetVersion(rules)).toBe('default@1.4.0');
     expect(rules.termRules.length).toBeGreaterThan(10);
     for (const r of [...rules.termRules, ...rules.hsRules, ...rules.casRules])
       expect(r.source.length).toBeGreaterThan(10);

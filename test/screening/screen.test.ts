@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Consignment } from '../../shared/model/consignment.js';
+import { defaultRuleSet, parseRuleSet } from '../../shared/screening/rules.js';
 import { createScreener } from '../../shared/screening/screen.js';
 import { parseCslCsv } from '../../shared/screening/watchlist.js';
 import { FLAG_CATEGORIES } from '../../shared/screening/types.js';
@@ -37,7 +38,7 @@ describe('screening result', () => {
     expect(r).toEqual({
       flags: [],
       riskScore: 0,
-      ruleSetVersion: 'default@1.3.0',
+      ruleSetVersion: 'default@1.4.0',
       review: false,
       watchlistVersion: expect.stringMatching(/^csl-[0-9a-f]+-15$/),
     });
@@ -314,6 +315,62 @@ describe('firearms', () => {
         noHs(text).flags.filter((f) => f.score >= 50),
         text,
       ).toEqual([]);
+  });
+
+  it('a context word that qualifies clears from its clause, an attached one, or a clause of nothing else', () => {
+    // Other goods named in another clause of the item: the weapon stands (rule set 1.4.0).
+    for (const [text, rule] of [
+      ['Glock 19 pistol, water bottle', 'firearm-weapons'],
+      ['Water bottle, pistol', 'firearm-weapons'],
+      ['Pistola Beretta, botella de agua', 'firearm-weapons'],
+      ['Pistola Beretta y botella de agua', 'firearm-weapons'],
+      ['Glock 19 pistol, toy car', 'firearm-weapons'],
+      ['Pistol, toy box', 'firearm-weapons'],
+      ['Rifle, paint roller', 'firearm-weapons'],
+      ['Glock 19, cordless drill 20V', 'firearm-weapons'],
+      ['Municiones, collar de plata', 'ammunition'],
+      ['Ammo, chocolate bar', 'ammunition'],
+      ['Gasolina, filtro de aire', 'fuel'],
+      ['Diesel fuel 200 L, engine oil filter', 'fuel'],
+      ['Receiver, phone case', 'firearm-receiver-ambiguous'],
+      ['Silenciador, funda para auto', 'firearm-suppressor'],
+    ] as const)
+      expect(
+        noHs(text).flags.map((f) => f.rule),
+        text,
+      ).toContain(rule);
+    // The context word in the hit's clause, in a clause attached to it ("con", "with"), or in a
+    // clause of nothing but context words, numbers and neutral words (colours, "para", "kids").
+    for (const text of [
+      'Pistol, toy',
+      'Pistol, water, kids',
+      'Pistola de juguete, color negro',
+      'Pistol, Automatic, Water Toy for kids',
+      'Water Gun, Pistol for Kids, Summer Toy',
+      'Kids toy with pistol shape',
+      'Cartridges, ink, HP 664',
+      'Cartuchos originales color negro y tricolor HP',
+      'Receiver, Bluetooth audio, for car',
+      'Jeans, Diesel, slim fit',
+      'Hemp seed oil, cannabis sativa',
+      'Black Opium, Eau de Parfum 90ml, YSL',
+      'Pistola, masaje, 6 velocidades',
+    ])
+      expect(noHs(text).flags, text).toEqual([]);
+    // Names of goods among the context words clear only the hit that describes them.
+    expect(noHs('Taladro tipo pistola').flags).toEqual([]);
+    expect(noHs('Collar de balas de plata').flags).toEqual([]);
+  });
+
+  it('a rule file without neutral words gets the bundled ones; an empty list lets only context words qualify', () => {
+    const rules = defaultRuleSet();
+    const { neutralWords, ...older } = rules.text;
+    expect(parseRuleSet({ ...rules, text: older }).text.neutralWords).toEqual(neutralWords);
+    const bare = createScreener({ rules: { ...rules, text: { ...rules.text, neutralWords: [] } } });
+    const flagged = (d: string) => bare.screen({ ...parcel(), description: d, hsCodes: [] }).flags;
+    expect(flagged('Pistol, water')).toEqual([]);
+    expect(flagged('Pistol, water, kids').map((f) => f.rule)).toEqual([]);
+    expect(flagged('Pistol, water kids').map((f) => f.rule)).toEqual(['firearm-weapons']);
   });
 
   it('a context word naming goods of its own clears only a hit that describes those goods', () => {
