@@ -476,6 +476,40 @@ export function generateWatchlist(r: Rng, size: number): ListedParty[] {
   return out;
 }
 
+/**
+ * Listed persons with one surname and a middle name ("HOLLOWAY, Bradley James"), whom a party
+ * names without the middle name. Appended to the eval set's list from their own seed, so that the
+ * rest of the set (drawn from the main seed) stays as it was.
+ */
+function withMiddleNames(): ListedParty[] {
+  const r = rng(SEED + 1);
+  const given = [
+    'Bradley James',
+    'Thomas Edward',
+    'Gregory Alan',
+    'Douglas Wayne',
+    'Vincent Paul',
+    'Raymond Lee',
+  ];
+  const family = ['Holloway', 'Whitfield', 'Pritchard', 'Harrow', 'Castellano', 'Sutter'];
+  return given.map((first, k) => {
+    const last = family[k]!;
+    return {
+      id: `eval-mid-${k}`,
+      source: pick(r, SOURCES)[0],
+      entityNumber: String(79000 + k),
+      programs: '',
+      type: 'Individual' as const,
+      name: `${last.toUpperCase()}, ${first}`,
+      first,
+      last,
+      altNames: [],
+      countries: '',
+      addresses: '',
+    };
+  });
+}
+
 const CSL_HEADER =
   '_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,source_information_url,ids';
 const csv = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -1173,10 +1207,12 @@ export function generateEvalSet(
 ): EvalSet {
   const r = rng(options.seed ?? SEED);
   counter = 0;
+  // Plants are drawn from the generated list; the persons with middle names are listed too.
   const watchlist = generateWatchlist(r, options.watchlist ?? 2000);
+  const listed = [...watchlist, ...withMiddleNames()];
   // Token order does not matter to the matcher: a clean name that is a permutation of a listed one is a hit by design.
   const tokenSet = (n: string) => foldText(reorderLastFirst(n)).split(' ').sort().join(' ');
-  const listedNames = new Set(watchlist.flatMap((p) => [p.name, ...p.altNames]).map(tokenSet));
+  const listedNames = new Set(listed.flatMap((p) => [p.name, ...p.altNames]).map(tokenSet));
   const isListed = (c: Consignment) =>
     listedNames.has(tokenSet(c.consignee!.name)) || listedNames.has(tokenSet(c.shipper!.name));
   const out: Labelled[] = [];
@@ -1281,7 +1317,19 @@ export function generateEvalSet(
       consignee: { ...c.consignee!, name: digitsFor(nameVariant(listed, r).name, r) },
     });
   }
-  return { consignments: out, watchlist };
+  // A listed person named without the middle name ("Bradley Holloway" for "HOLLOWAY, Bradley
+  // James"; with two surnames the whole-name similarity finds it already); drawn last too.
+  const middleNames = listed.filter((p) => p.id.startsWith('eval-mid-'));
+  for (let k = 0; k < 6; k++) {
+    const listed = pick(r, middleNames);
+    const name = `${listed.first!.split(' ')[0]} ${listed.last}`;
+    const c = cleanParcel(r);
+    add('denied-party/consignee/without-middle-name', ['denied-party'], {
+      ...c,
+      consignee: { ...c.consignee!, name: k % 2 === 0 ? name : name.toUpperCase() },
+    });
+  }
+  return { consignments: out, watchlist: listed };
 }
 
 /** Terms spelt with look-alike digits and symbols, as written ("AMM0", "FentanyI"). */

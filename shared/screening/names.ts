@@ -31,6 +31,8 @@ export interface NameRules {
   abbreviations?: Readonly<Record<string, string>>;
   /** Whether listed persons with two surnames are also looked for without the second (watchlist.ts). */
   firstSurnameForms?: boolean;
+  /** Whether listed persons with middle names are also looked for by the first given name and surnames (watchlist.ts). */
+  middleNameForms?: boolean;
 }
 
 export interface NormalisedName {

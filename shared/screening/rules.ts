@@ -153,6 +153,12 @@ const DeniedPartySchema = z.object({
    * often writes the name. Such a match must be exact and counts as fuzzy. Optional in a rule file.
    */
   firstSurnameForms: z.boolean().default(true),
+  /**
+   * A person listed with middle names ("HOLLOWAY, Bradley James") is also looked for by the
+   * first given name and the surnames alone ("Bradley Holloway"), as a party often writes the
+   * name. Such a match must be exact and counts as fuzzy. Optional in a rule file.
+   */
+  middleNameForms: z.boolean().default(true),
 });
 
 const MisdeclarationSchema = z.object({

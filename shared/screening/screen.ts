@@ -12,7 +12,14 @@ import type { Disguise } from './latin.js';
 import { lookalikeReadings, type DigitDisguise } from './lookalike-digits.js';
 import { foldText, latinText, needsLatin, TermMatcher, type TermHit } from './text.js';
 import type { Flag, FlagCategory, ScreeningResult } from './types.js';
-import { EXACT, parseCslCsv, WatchlistIndex, type WatchlistEntry } from './watchlist.js';
+import {
+  EXACT,
+  isShortened,
+  parseCslCsv,
+  WatchlistIndex,
+  type WatchlistEntry,
+  type WatchlistMatch,
+} from './watchlist.js';
 
 /**
  * The screener: pure and synchronous so it runs on the hot path of a million-row file. Every
@@ -498,8 +505,8 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     if (!match) return;
     // Looked for only in names that match: the check reads the whole name, for every party.
     disguisedText(flags, PARTY_FIELD[who], name, disguisesIn(name), match.digitsForLetters, 'name');
-    // A listed person found by the given names and first surname alone is a partial match.
-    const exact = match.similarity >= EXACT && !match.firstSurnameOnly;
+    // A listed person found by a shortened name ("Rigoberto Quintero") is a partial match.
+    const exact = match.similarity >= EXACT && !isShortened(match);
     const e = match.entry;
     let listed = listings.get(e);
     if (listed === undefined) listings.set(e, (listed = listing(e)));
@@ -510,7 +517,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       evidence: {
         field: PARTY_FIELD[who],
         text: clip(
-          `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''}${match.firstSurnameOnly ? ' without its second surname' : ''} (${listed ? `${listed}; ` : ''}similarity ${match.similarity.toFixed(2)})`,
+          `"${name}" matches listed ${match.alt ? 'alt name' : 'name'} "${match.listedName}"${match.alt ? ` of "${e.name}"` : ''}${shortenedBy(match)} (${listed ? `${listed}; ` : ''}similarity ${match.similarity.toFixed(2)})`,
           MAX_EVIDENCE,
         ),
       },
@@ -700,6 +707,14 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     screen,
     score,
   };
+}
+
+/** How a shortened listed name was shortened, for the evidence ("" for a whole name). */
+function shortenedBy(m: WatchlistMatch): string {
+  if (m.firstSurnameOnly) return ' without its second surname';
+  if (m.middleNamesDropped !== undefined)
+    return m.middleNamesDropped === 1 ? ' without its middle name' : ' without its middle names';
+  return '';
 }
 
 function addTermFlags(

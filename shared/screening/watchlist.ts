@@ -198,6 +198,8 @@ export interface WatchlistMatch {
   similarity: number;
   /** The party matched the listed person's given names and first surname only ("Rigoberto Quintero"). */
   firstSurnameOnly?: boolean;
+  /** The party matched the listed person's first given name and surnames only ("Bradley Holloway"): how many given names it left out. */
+  middleNamesDropped?: number;
   /** The party matched only once its digits and symbols were read as letters ("J0sé"): those words. */
   digitsForLetters?: readonly DigitDisguise[];
 }
@@ -207,8 +209,11 @@ interface IndexedName {
   entry: number;
   name: string;
   alt: boolean;
-  /** Indexed as the given names and first surname of `name` (firstSurnameForm()). */
-  firstSurnameOnly?: boolean;
+  /**
+   * Indexed as a shortened form of `name`: its given names and first surname (firstSurnameForm()),
+   * or its first given name and surnames, `dropped` given names left out (firstGivenNameForm()).
+   */
+  form?: { kind: 'first-surname' } | { kind: 'first-given-name'; dropped: number };
 }
 
 /**
@@ -274,7 +279,13 @@ export class WatchlistIndex {
     const weights: number[] = [];
     /** The normal forms indexed for the entry being added, to skip a derived form it lists already. */
     const forms = new Set<string>();
-    const add = (e: number, name: string, alt: boolean, shortened?: NormalisedName) => {
+    const add = (
+      e: number,
+      name: string,
+      alt: boolean,
+      shortened?: NormalisedName,
+      form?: IndexedName['form'],
+    ) => {
       const norm = shortened ?? normaliser.normalise(name);
       if (norm.tokens.length === 0) return;
       const key = norm.tokens.join(' ');
@@ -295,9 +306,7 @@ export class WatchlistIndex {
         const list = lists[tid]!;
         if (list[list.length - 1] !== id) list.push(id); // a token repeated in a name counts once
       }
-      this.names.push(
-        shortened === undefined ? { entry: e, name, alt } : { entry: e, name, alt, firstSurnameOnly: true },
-      );
+      this.names.push(form === undefined ? { entry: e, name, alt } : { entry: e, name, alt, form });
       if (shortened !== undefined) return;
       this.addSpaced(norm.tokens, id);
       // "ZHANG, Wei Ming" is reordered to "Wei Ming Zhang"; a party may write it in the listed
@@ -310,10 +319,14 @@ export class WatchlistIndex {
       forms.clear();
       named.forEach((name, k) => add(e, name, k > 0));
       // After every name and alt name, so that a form one of them spells already is skipped.
-      if (normaliser.rules.firstSurnameForms === false || !PERSON.test(entry.type)) continue;
+      if (!PERSON.test(entry.type)) continue;
+      const { firstSurnameForms, middleNameForms } = normaliser.rules;
       named.forEach((name, k) => {
-        const shortened = firstSurnameForm(name, normaliser);
-        if (shortened !== undefined) add(e, name, k > 0, shortened);
+        const bySurname = firstSurnameForms === false ? undefined : firstSurnameForm(name, normaliser);
+        if (bySurname !== undefined) add(e, name, k > 0, bySurname, { kind: 'first-surname' });
+        const byGiven = middleNameForms === false ? undefined : firstGivenNameForm(name, normaliser);
+        if (byGiven !== undefined)
+          add(e, name, k > 0, byGiven.name, { kind: 'first-given-name', dropped: byGiven.dropped });
       });
     }
     for (const [token, tid] of this.vocabulary) {
@@ -676,13 +689,15 @@ export class WatchlistIndex {
       const similarity = this.normaliser.similarityOf(q, LISTED_TOKENS, LISTED_W, nb);
       if (similarity < this.threshold) continue;
       // A shortened name is already a partial match: it counts only when written exactly.
-      if (listed.firstSurnameOnly && similarity < EXACT) continue;
+      const form = listed.form;
+      if (form && similarity < EXACT) continue;
       const match: WatchlistMatch = {
         entry: this.entries[listed.entry]!,
         listedName: listed.name,
         alt: listed.alt,
         similarity,
-        ...(listed.firstSurnameOnly ? { firstSurnameOnly: true } : {}),
+        ...(form?.kind === 'first-surname' ? { firstSurnameOnly: true } : {}),
+        ...(form?.kind === 'first-given-name' ? { middleNamesDropped: form.dropped } : {}),
       };
       const prev = byEntry.get(listed.entry);
       if (!prev || strongerFirst(match, prev) < 0) byEntry.set(listed.entry, match);
@@ -745,6 +760,37 @@ export function firstSurnameForm(name: string, normaliser: NameNormaliser): Norm
   };
 }
 
+/**
+ * "HOLLOWAY, Bradley James" → the tokens [bradley, holloway] (and how many given names were
+ * left out: 1): the first given name and the surnames, as a party often writes a name without
+ * its middle names. Undefined when the name is not written "SURNAMES, Given", has one given
+ * name, or its first given name is an initial or two letters ("SMITH, J. Robert", "LI, Li Na"), or joined to the next by a
+ * hyphen ("ZHANG, Wei-Ming": one given name, which normalising cuts in two).
+ */
+export function firstGivenNameForm(
+  name: string,
+  normaliser: NameNormaliser,
+): { name: NormalisedName; dropped: number } | undefined {
+  const comma = name.indexOf(',');
+  if (comma < 0) return undefined;
+  const surnames = normaliser.normalise(name.slice(0, comma));
+  const given = normaliser.normalise(name.slice(comma + 1));
+  const first = given.tokens[0];
+  // A form is a name's tokens: at most MAX_NAME_TOKENS, as normalise() keeps.
+  if (surnames.tokens.length === 0 || given.tokens.length < 2 || surnames.tokens.length >= MAX_NAME_TOKENS)
+    return undefined;
+  if (first === undefined || first.length < 3) return undefined;
+  if (/^[^\s-]+-/.test(name.slice(comma + 1).trimStart())) return undefined;
+  return {
+    name: {
+      tokens: [first, ...surnames.tokens],
+      weights: [given.weights[0]!, ...surnames.weights],
+      text: `${first} ${surnames.text}`,
+    },
+    dropped: given.tokens.length - 1,
+  };
+}
+
 /** Words before a surname that do not name a family alone ("ABU BAKR", "BIN LADEN", "VAN DER …"). */
 const NOT_A_SURNAME = new Set([
   'abu',
@@ -760,11 +806,14 @@ const NOT_A_SURNAME = new Set([
   'den',
 ]);
 
-/** The strongest match first: higher similarity, then a whole name before a first-surname form. */
+/** The strongest match first: higher similarity, then a whole name before a shortened form. */
 function strongerFirst(a: WatchlistMatch, b: WatchlistMatch): number {
-  return (
-    b.similarity - a.similarity || Number(a.firstSurnameOnly ?? false) - Number(b.firstSurnameOnly ?? false)
-  );
+  return b.similarity - a.similarity || Number(isShortened(a)) - Number(isShortened(b));
+}
+
+/** True when the match is with a shortened form of the listed name (a partial match). */
+export function isShortened(m: WatchlistMatch): boolean {
+  return m.firstSurnameOnly === true || m.middleNamesDropped !== undefined;
 }
 
 /** Names shorter than this (letters and digits) are not looked up run together: too many would collide. */

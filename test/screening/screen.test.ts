@@ -264,6 +264,17 @@ describe('firearms', () => {
     expect(r.review).toBe(true);
   });
 
+  it('a listed person named without the middle name is a fuzzy hit', () => {
+    const r = screen({ consignee: { ...parcel().consignee!, name: 'Bradley Holloway' } });
+    expect(r.flags.map((f) => [f.rule, f.evidence.field])).toEqual([
+      ['denied-party-fuzzy', 'consignee.name'],
+    ]);
+    expect(r.flags[0]!.evidence.text).toContain(
+      'matches listed name "HOLLOWAY, Bradley James" without its middle name',
+    );
+    expect(r.review).toBe(true);
+  });
+
   it('a listed party written with look-alike letters is flagged as matched and as disguised', () => {
     const r = screen({ consignee: { ...parcel().consignee!, name: 'Rigоberto Quinterо Barragán' } });
     expect(r.flags.map((f) => [f.rule, f.evidence.field])).toEqual([

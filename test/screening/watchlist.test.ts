@@ -139,7 +139,6 @@ describe('watchlist index', () => {
     for (const party of [
       'Rigoberto Barragán',
       'Rigoberto Quinteros',
-      'Bradley Holloway',
       'Quimica Industrial',
       'Quimica',
       'Sierra',
@@ -158,6 +157,40 @@ describe('watchlist index', () => {
     // A rule set may turn it off.
     const off = WatchlistIndex.fromCsv(sample, { ...dp, firstSurnameForms: false });
     expect(off.search('Rigoberto Quintero', 1)).toEqual([]);
+  });
+
+  it('finds a listed person written without the middle names, exactly, as a partial match', () => {
+    for (const party of ['Bradley Holloway', 'Holloway, Bradley', 'Mr. Bradley Holloway']) {
+      const m = best(party);
+      expect(m?.entry.entityNumber, party).toBe('90009');
+      expect(m?.middleNamesDropped, party).toBe(1);
+      expect(m?.firstSurnameOnly, party).toBeUndefined();
+    }
+    // The whole name, or an alt name written whole, is a whole match.
+    expect(best('Bradley James Holloway')?.middleNamesDropped).toBeUndefined();
+    expect(best('Brad Holloway')?.middleNamesDropped).toBeUndefined();
+    // Not a middle name for the first, not a typo in the shortened name, not an initial.
+    for (const party of ['James Holloway', 'Bradly Holloway', 'B. Holloway'])
+      expect(best(party), party).toBeUndefined();
+    const listed = (name: string, type = 'Individual') =>
+      WatchlistIndex.fromCsv(
+        `type,name
+${type},"${name}"
+`,
+        dp,
+      );
+    // Only persons, and only from "SURNAMES, Given" with a given name that is not an initial.
+    expect(listed('SMITH, John Robert', 'Entity').search('John Smith', 1)).toEqual([]);
+    expect(listed('SMITH, J. Robert').search('J Smith', 1)).toEqual([]);
+    expect(listed('ZHANG, Wei-Ming').search('Wei Zhang', 1)).toEqual([]); // one given name, hyphenated
+    expect(listed('GARCÍA LÓPEZ, Juan Carlos').search('Juan Garcia Lopez', 1)[0]?.middleNamesDropped).toBe(1);
+    expect(
+      listed('GARCÍA LÓPEZ, María Fernanda Isabel').search('María García López', 1)[0]?.middleNamesDropped,
+    ).toBe(2);
+    // A rule set may turn it off.
+    expect(
+      WatchlistIndex.fromCsv(sample, { ...dp, middleNameForms: false }).search('Bradley Holloway', 1),
+    ).toEqual([]);
   });
 
   it('reads digits and symbols typed for letters in a party name, when they bring it closer to a listed name', () => {
