@@ -596,11 +596,6 @@ const PARCEL_GOODS: Goods[] = [
   { d: 'Ceramic coffee mugs set of 4', hs: '691200', usd: [12, 35], kg: [1.2, 2.5] },
   { d: 'T-shirt with rifle print', hs: '610910', usd: [8, 30], kg: [0.2, 0.5] },
   { d: 'Playera con estampado de pistola', hs: '610910', usd: [8, 30], kg: [0.2, 0.5] },
-  { d: 'Cartuchos, tinta negra, HP 664', hs: '844399', usd: [15, 45], kg: [0.1, 0.4] },
-  { d: 'Pistola de agua, juguete para niños, color azul', hs: '950390', usd: [5, 15], kg: [0.2, 0.6] },
-  { d: 'Jeans, Diesel, slim fit', hs: '620342', usd: [40, 120], kg: [0.5, 1] },
-  { d: 'Receiver, Bluetooth audio, for car', hs: '851762', usd: [8, 30], kg: [0.1, 0.3] },
-  { d: 'Pistola de pintura HVLP 400W con boquillas para pintura', hs: '842420', usd: [25, 70], kg: [1, 2] },
   { d: 'Pistol and rifle cleaning kit', hs: '960390', usd: [10, 35], kg: [0.3, 0.9] },
   { d: 'Kit de limpieza para pistola y rifle', hs: '960390', usd: [10, 35], kg: [0.3, 0.9] },
   { d: 'Stainless steel kitchen knife set', hs: '821191', usd: [20, 70], kg: [0.8, 2] },
@@ -726,8 +721,11 @@ function party(name: string, place: { city: string; zip: string }, country: stri
 }
 
 /** A clean e-commerce parcel to a Mexican buyer. */
-export function cleanParcel(r: Rng, overrides: Partial<Consignment> = {}): Consignment {
-  const g = pick(r, PARCEL_GOODS);
+export function cleanParcel(
+  r: Rng,
+  overrides: Partial<Consignment> = {},
+  g: Goods = pick(r, PARCEL_GOODS),
+): Consignment {
   const fromChina = r() < 0.7;
   const origin = fromChina ? pick(r, CN_ORIGINS) : pick(r, US_ORIGINS);
   const dest = pick(r, MX_PLACES);
@@ -886,37 +884,6 @@ const PLANTS: Plant[] = [
     scenario: 'firearms/pistola-con-playera-es',
     expected: ['firearms'],
     make: withGoods('Pistola Glock con playera de regalo', [], [0.8, 1.5], [40, 120]),
-  },
-  // Other goods named beside a weapon, whose words clear look-alikes in their own clause (1.4.0).
-  {
-    scenario: 'firearms/pistol-and-water-bottle',
-    expected: ['firearms'],
-    make: withGoods('Glock 19 pistol, water bottle', [], [0.8, 1.5], [40, 120]),
-  },
-  {
-    scenario: 'firearms/pistola-y-botella-de-agua-es',
-    expected: ['firearms'],
-    make: withGoods('Pistola Beretta 92 y botella de agua', [], [0.8, 1.5], [40, 120]),
-  },
-  {
-    scenario: 'firearms/rifle-paint-roller',
-    expected: ['firearms'],
-    make: withGoods('Rifle, paint roller and brushes', [], [3, 5], [40, 120]),
-  },
-  {
-    scenario: 'firearms/municiones-collar-es',
-    expected: ['firearms'],
-    make: withGoods('Municiones, collar de plata', [], [1, 3], [20, 60]),
-  },
-  {
-    scenario: 'firearms/ammo-candy',
-    expected: ['firearms'],
-    make: withGoods('Ammo, chocolate candy bars', [], [1, 3], [20, 60]),
-  },
-  {
-    scenario: 'fuel/gasolina-filtro-es',
-    expected: ['fuel'],
-    make: withGoods('Gasolina 20 litros, filtro de aire', [], [15, 20], [20, 40]),
   },
   {
     scenario: 'firearms/80-lower',
@@ -1329,8 +1296,87 @@ export function generateEvalSet(
       consignee: { ...c.consignee!, name: k % 2 === 0 ? name : name.toUpperCase() },
     });
   }
+  for (let k = 0; k < repeats; k++)
+    for (const g of CLEAN_IN_CLAUSES) {
+      let c = cleanParcel(r, {}, g);
+      while (isListed(c)) c = cleanParcel(r, {}, g);
+      add('clean/parcel', [], c);
+    }
+  for (let k = 0; k < repeats; k++)
+    for (const p of PLANTS_BESIDE_OTHER_GOODS) {
+      let c = p.make(r);
+      while (isListed(c)) c = p.make(r);
+      add(p.scenario, p.expected, c);
+    }
   return { consignments: out, watchlist: listed };
 }
+
+/**
+ * Look-alikes qualified in a clause of their own, or named after the goods they belong to (rule
+ * set 1.4.0): clean, drawn after the rest of the set, so that it stays as it was.
+ */
+const CLEAN_IN_CLAUSES: Goods[] = [
+  { d: 'Cartuchos, tinta negra, HP 664', hs: '844399', usd: [15, 45], kg: [0.1, 0.4] },
+  { d: 'Cartuchos, Canon PG-245 negro', hs: '844399', usd: [15, 45], kg: [0.1, 0.4] },
+  { d: 'Hidrolavadora eléctrica 1800W, pistola, manguera', hs: '842430', usd: [60, 160], kg: [5, 9] },
+  { d: 'Motosierra 52 cc, gasolina', hs: '846722', usd: [90, 220], kg: [5, 8] },
+  { d: 'Pistola de agua, juguete para niños, color azul', hs: '950390', usd: [5, 15], kg: [0.2, 0.6] },
+  { d: 'Jeans, Diesel, slim fit', hs: '620342', usd: [40, 120], kg: [0.5, 1] },
+  { d: 'Receiver, Bluetooth audio, for car', hs: '851762', usd: [8, 30], kg: [0.1, 0.3] },
+  { d: 'Pistola de pintura HVLP 400W con boquillas para pintura', hs: '842420', usd: [25, 70], kg: [1, 2] },
+];
+
+/**
+ * Other goods named beside a commodity risk, whose words clear look-alikes in their own clause
+ * (rule set 1.4.0): drawn after the rest of the set, so that it stays as it was.
+ */
+const PLANTS_BESIDE_OTHER_GOODS: Plant[] = [
+  {
+    scenario: 'firearms/pistol-and-water-bottle',
+    expected: ['firearms'],
+    make: withGoods('Glock 19 pistol, water bottle', [], [0.8, 1.5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/pistola-y-botella-de-agua-es',
+    expected: ['firearms'],
+    make: withGoods('Pistola Beretta 92 y botella de agua', [], [0.8, 1.5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/rifle-paint-roller',
+    expected: ['firearms'],
+    make: withGoods('Rifle, paint roller and brushes', [], [3, 5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/municiones-collar-es',
+    expected: ['firearms'],
+    make: withGoods('Municiones, collar de plata', [], [1, 3], [20, 60]),
+  },
+  {
+    scenario: 'firearms/ammo-candy',
+    expected: ['firearms'],
+    make: withGoods('Ammo, chocolate candy bars', [], [1, 3], [20, 60]),
+  },
+  {
+    scenario: 'firearms/pistol-and-water-b0ttle',
+    expected: ['firearms'],
+    make: withGoods('Glock 19 pistol, water b0ttle', [], [0.8, 1.5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/botella-de-agua-y-pistola-es',
+    expected: ['firearms'],
+    make: withGoods('Botella de agua y pistola', [], [0.8, 1.5], [40, 120]),
+  },
+  {
+    scenario: 'firearms/pistola-pegamento-es',
+    expected: ['firearms'],
+    make: withGoods('Pistola Glock, pegamento', [], [0.8, 1.5], [40, 120]),
+  },
+  {
+    scenario: 'fuel/gasolina-filtro-es',
+    expected: ['fuel'],
+    make: withGoods('Gasolina 20 litros, filtro de aire', [], [15, 20], [20, 40]),
+  },
+];
 
 /** Terms spelt with look-alike digits and symbols, as written ("AMM0", "FentanyI"). */
 const DIGIT_DISGUISED: [string, FlagCategory[], string, string[]][] = [

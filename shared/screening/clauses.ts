@@ -19,17 +19,23 @@ import { foldsToSeparator, foldText } from './text.js';
  *
  * Context words that qualify rather than name goods (`unlessNear`: water, toy, ink, HP) also
  * clear from a clause that holds nothing else (see qualifying()): "Pistol, toy", "Cartridges,
- * ink, HP 664".
+ * ink, HP 664". Words that name nothing alone are told apart from those that may name goods
+ * (content words): numbers, models and units ("664XL", "PG-245", "52 cc"), words of one or two
+ * letters (but not a word spelt out letter by letter, "b o t t l e"), the caller's neutral
+ * words, and the words that open a clause.
  */
 export class Clauses {
   /** Where each clause after the first starts, ascending. */
   private readonly starts: number[] = [];
   /** listed[k]: how many of starts[0 .. k) begin another of a list of goods (not "with", "con" …). */
   private readonly listed: number[] = [0];
-  /**
-   * The words that may name something (not a number, a model, a neutral word or the word that
-   * opens a clause): where each starts and ends, and its clause (for qualifying()).
-   */
+  /** items[k]: how many of starts[0 .. k) begin another item (";", a line break). */
+  private readonly items: number[] = [0];
+  /** Clauses opened by "without" or "sin": what they name is left out. */
+  private readonly negated = new Set<number>();
+  /** Clauses opened by a word or sign that adds goods ("and", "y", "plus", "+", "&"), not a comma. */
+  private readonly adding = new Set<number>();
+  /** The content words (see above), in order: where each starts and ends, and its clause. */
   private readonly wordStart: number[] = [];
   private readonly wordEnd: number[] = [];
   private readonly wordClause: number[] = [];
@@ -40,16 +46,26 @@ export class Clauses {
     neutral: ReadonlySet<string> = NO_WORDS,
   ) {
     const n = text.length;
-    const start = (at: number, list: boolean) => {
+    /** Words of one letter in a row, not yet taken as content (three or more are a word spelt out). */
+    const letters: [number, number][] = [];
+    const start = (at: number, list: boolean, item = false) => {
+      letters.length = 0;
       this.starts.push(at);
       this.listed.push(this.listed[this.listed.length - 1]! + (list ? 1 : 0));
+      this.items.push(this.items[this.items.length - 1]! + (item ? 1 : 0));
+    };
+    const content = (from: number, to: number) => {
+      this.wordStart.push(from);
+      this.wordEnd.push(to);
+      this.wordClause.push(this.starts.length);
     };
     for (let i = 0; i < n;) {
       const c = text.charCodeAt(i);
+      if (c === SEMICOLON || c === LF || c === CR) {
+        start(i++, true, true);
+        continue;
+      }
       if (
-        c === SEMICOLON ||
-        c === LF ||
-        c === CR ||
         c === COMMA ||
         c === PLUS ||
         c === BAR ||
@@ -57,6 +73,7 @@ export class Clauses {
         ((c === PERIOD || c === HYPHEN) && spaceAfter(text, i))
       ) {
         start(i++, true);
+        if (c === PLUS || c === AMPERSAND) this.adding.add(this.starts.length);
         continue;
       }
       if (foldsToSeparator(c)) {
@@ -64,20 +81,29 @@ export class Clauses {
         continue;
       }
       const from = i;
-      let digit = false;
+      let digits = 0;
       for (; i < n && !foldsToSeparator(text.charCodeAt(i)); i++) {
         const d = text.charCodeAt(i);
-        if (d >= 0x30 && d <= 0x39) digit = true;
+        if (d >= 0x30 && d <= 0x39) digits++;
       }
       const word = foldText(text.slice(from, i));
+      const lettersIn = word.length - digits;
       // "w/" is "with"; a lone "w" elsewhere ("20 W") is a unit.
-      if (ATTACHING_WORDS.has(word) || (word === 'w' && text.charCodeAt(i) === SLASH)) start(from, false);
-      else if (LISTING_WORDS.has(word)) start(from, true);
-      else if (!digit && word.length > 1 && !neutral.has(word)) {
-        this.wordStart.push(from);
-        this.wordEnd.push(i);
-        this.wordClause.push(this.starts.length);
+      if (ATTACHING_WORDS.has(word) || (word === 'w' && text.charCodeAt(i) === SLASH)) {
+        start(from, false);
+        if (NEGATING_WORDS.has(word)) this.negated.add(this.starts.length);
+      } else if (LISTING_WORDS.has(word)) {
+        start(from, true);
+        this.adding.add(this.starts.length);
+      } else if (lettersIn === 1 && digits === 0) {
+        letters.push([from, i]);
+        if (letters.length === 3) for (const [a, b] of letters) content(a, b);
+        else if (letters.length > 3) content(from, i);
+        continue;
       }
+      // A model or an amount ("664XL", "20V", "b0ttle" is not), a short word, a neutral one.
+      else if (lettersIn > 2 && digits < lettersIn && !neutral.has(word)) content(from, i);
+      letters.length = 0;
     }
   }
 
@@ -117,6 +143,58 @@ export class Clauses {
   /** The clause that position `at` lies in (0 for the first). */
   of(at: number): number {
     return countUpTo(this.starts, at);
+  }
+
+  /** How many clauses there are. */
+  get count(): number {
+    return this.starts.length + 1;
+  }
+
+  /** True when clauses `a` and `b` lie in one item of the description. */
+  sameItem(a: number, b: number): boolean {
+    return this.items[a] === this.items[b];
+  }
+
+  /** True when the clause is opened by "without" or "sin". */
+  isNegated(clause: number): boolean {
+    return this.negated.has(clause);
+  }
+
+  /**
+   * True when the clause is opened by a word or sign that adds goods ("and", "y", "+"): it
+   * names another item. After a comma it may qualify the one before ("PISTOL, TOY").
+   */
+  addsGoods(clause: number): boolean {
+    return this.adding.has(clause);
+  }
+
+  /**
+   * For each clause, whether walking from it to the next clause, and on past clauses without
+   * content words ("2000W", "negro"), within its item and not into one opened by "without" or
+   * "sin", the first other clause is one of `targets`: bit 1 walking forward, bit 2 backward.
+   * Two passes, however many hits ask.
+   */
+  reaching(targets: ReadonlySet<number>): Uint8Array {
+    const n = this.count;
+    const content = new Int32Array(n);
+    for (const c of this.wordClause) content[c]!++;
+    const out = new Uint8Array(n);
+    // What a walk finds on stepping into clause `c` from `from` (then going on as from `c`).
+    const step = (c: number, from: number, onward: number) =>
+      !this.sameItem(c, from) || this.negated.has(c) ? 0 : targets.has(c) ? 1 : content[c]! > 0 ? 0 : onward;
+    for (let c = n - 2; c >= 0; c--) out[c]! |= step(c + 1, c, out[c + 1]! & 1);
+    for (let c = 1; c < n; c++) out[c]! |= step(c - 1, c, (out[c - 1]! >> 1) & 1) << 1;
+    return out;
+  }
+
+  /** How many content words the clause holds. */
+  contentIn(clause: number): number {
+    return countUpTo(this.wordClause, clause) - countUpTo(this.wordClause, clause - 1);
+  }
+
+  /** How many content words start within text[start, end). */
+  contentWithin(start: number, end: number): number {
+    return countUpTo(this.wordStart, end - 1) - countUpTo(this.wordStart, start - 1);
   }
 
   /**
@@ -170,6 +248,8 @@ const HYPHEN = 0x2d;
 const SLASH = 0x2f;
 const SPACE = 0x20;
 const NO_WORDS: ReadonlySet<string> = new Set();
+/** Words that attach what is left out ("Pistol without toy", "Rifle sin pintura"). */
+const NEGATING_WORDS = new Set(['without', 'sin']);
 /** Words that attach goods to what stands before them ("T-shirt with rifle print", "sin kit"). */
 const ATTACHING_WORDS = new Set(['with', 'without', 'con', 'sin']);
 /** Words that add goods to a list ("Rifle and cleaning kit", "free t-shirt", "incluye llavero"). */
@@ -178,7 +258,7 @@ const LISTING_WORDS = new Set([
   ...['y', 'mas', 'gratis', 'incluye', 'incluyen', 'incluido', 'incluida', 'incluidos', 'incluidas'],
 ]);
 /** Only list separators between two terms: spaces, ",", "&", "/", "+", "-", "and", "or", "y", "o", "e", "u". */
-const COORDINATION = /^(?:[\s,&/+-]|\b(?:and|or|y|o|e|u)\b)*$/i;
+const COORDINATION = /^(?:[ \t,&/+-]|\b(?:and|or|y|o|e|u)\b)*$/i;
 
 /** How many of the ascending numbers `sorted` are at most `x` (a binary search). */
 export function countUpTo(sorted: readonly number[], x: number): number {

@@ -225,22 +225,31 @@ function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map
 }
 
 /**
- * The term hits that a context word of their rule describes, as clauses.ts reads clauses. A
- * context word clears a hit in its own clause, or in a later clause attached to its own ("T-shirt
- * with rifle print", "Juguete con forma de pistola"). A word that qualifies (`unlessNear`: water,
- * toy, ink) also clears a hit whose clause its own is attached to ("Pistola HVLP con boquillas
- * para pintura"), and from a clause of the hit's item that holds nothing else ("Pistol, toy",
- * "Cartuchos, tinta, HP 664"). Elsewhere it names other goods sent with the real thing: "Glock
- * 19 pistol, water bottle", "Pistola Beretta y botella de agua". A word that names goods
- * (`unlessGoods`) never clears from after the hit: "Glock 19 pistol with cleaning kit". Linear
- * but for sorting: a hostile description may hold thousands of hits and context words.
+ * The term hits that a context word of their rule describes, as clauses.ts reads clauses.
+ *
+ * Any context word clears a hit in its clause, or in a later clause attached to the word's by
+ * "with" or "con" ("T-shirt with rifle print", "Juguete con forma de pistola"). A word that
+ * names goods (`unlessGoods`) clears there only, and also a hit named with others of its rule
+ * next to it ("Pistol, rifle & shotgun cleaning kit").
+ *
+ * A word that qualifies (`unlessNear`: water, toy, ink) clears besides:
+ * - a hit whose clause is attached to the word's ("Pistola HVLP con boquillas para pintura"),
+ *   unless by "without" or "sin", or the word's clause also names goods only;
+ * - from a clause of nothing but such words next to the hit's, or past clauses that name nothing
+ *   ("Pistol, toy", "Cartuchos, tinta negra, HP 664", "Cartuchos color negro y tricolor HP");
+ * - a hit alone in its clause after one holding the word ("Hidrolavadora 1800W, pistola,
+ *   manguera": the washer's gun), again unless added by "and" … ("Botella de agua y pistola").
+ *   A word in both lists (a tool, a material: "taladro", "pintura") does not qualify from a
+ *   clause of its own ("Glock 19, cordless drill 20V", "Pistola Taurus, pintura negra").
+ * Elsewhere it names other goods sent with the real thing: "Glock 19 pistol, water bottle",
+ * "Pistola Beretta y botella de agua". Linear but for sorting and binary searches: a hostile
+ * description may hold thousands of hits and context words.
  */
 function describedHits(
   text: string,
   hits: readonly TermHit<TermData>[],
   near: Map<number, Span[]> | undefined,
   goods: Map<number, Span[]> | undefined,
-  breaks: readonly number[],
   neutral: ReadonlySet<string>,
 ): Set<TermHit<TermData>> {
   const terms: { hit: TermHit<TermData>; start: number; end: number; rule: number }[] = [];
@@ -260,27 +269,61 @@ function describedHits(
   };
   const nearClauses = clausesOf(near);
   const goodsClauses = clausesOf(goods);
-  /** The items holding a clause of nothing but a rule's qualifying words. */
-  const qualified = new Map<number, Set<number>>();
+  // Words in both lists (tools: "taladro", "pintura") are found twice, once as each kind.
+  const both = new Set<string>();
+  for (const [rule, list] of near ?? []) for (const w of list) both.add(`${rule}:${w.start}:${w.end}`);
+  const goodsOnly = new Map<number, Set<number>>();
+  for (const [rule, list] of goods ?? [])
+    for (const w of list)
+      if (!both.has(`${rule}:${w.start}:${w.end}`)) {
+        const set = goodsOnly.get(rule) ?? new Set<number>();
+        set.add(clauses.of(w.start));
+        goodsOnly.set(rule, set);
+      }
+  /**
+   * The clauses of nothing but a rule's qualifying words and words that name nothing, holding
+   * one such word that is not itself neutral (a colour is context for fuel: "Gasolina, verde"
+   * names no look-alike), and no word naming goods.
+   */
+  const qualified = new Map<number, Uint8Array>();
   for (const [rule, list] of near ?? []) {
-    const sorted = [...list].sort((a, b) => a.start - b.start);
-    const only = clauses.qualifying(sorted);
-    if (only.size === 0) continue;
-    const items = new Set<number>();
-    for (const w of sorted) if (only.has(clauses.of(w.start))) items.add(itemOf(breaks, w.start));
-    qualified.set(rule, items);
+    const own = list
+      .filter((w) => !neutral.has(foldText(text.slice(w.start, w.end))))
+      .sort((a, b) => a.start - b.start);
+    const only = clauses.qualifying(own);
+    for (const c of goodsClauses.get(rule) ?? []) only.delete(c);
+    if (only.size > 0) qualified.set(rule, clauses.reaching(only));
   }
   const described = new Set<TermHit<TermData>>();
   terms.forEach((t, i) => {
     const { from, to } = spans[i]!;
+    const own = clauses.of(t.start);
     const goodsAt = goodsClauses.get(t.rule);
+    if (goodsAt && describedFrom(clauses, goodsAt, from, to)) return described.add(t.hit);
     const nearAt = nearClauses.get(t.rule);
+    if (!nearAt) return;
+    // In its clause, or in one it is attached to.
+    if (describedFrom(clauses, nearAt, own, own)) return described.add(t.hit);
+    // In the nearest clause attached after it.
+    const k = countUpTo(nearAt, own);
+    const after = nearAt[k];
     if (
-      (goodsAt && describedFrom(clauses, goodsAt, from, to)) ||
-      (nearAt &&
-        (describedFrom(clauses, nearAt, from, to) ||
-          attachedAfter(clauses, nearAt, to) ||
-          qualified.get(t.rule)?.has(itemOf(breaks, t.start))))
+      after !== undefined &&
+      clauses.attached(own, after) &&
+      !clauses.isNegated(after) &&
+      !goodsOnly.get(t.rule)?.has(after)
+    )
+      return described.add(t.hit);
+    // In a clause of nothing else next to it, either side (past clauses naming nothing).
+    if ((qualified.get(t.rule)?.[own] ?? 0) !== 0) return described.add(t.hit);
+    // The hit alone in its clause, after a clause holding the word, in its item.
+    const before = nearAt[k - 1]; // before `own`: one in it cleared the hit above
+    if (
+      before !== undefined &&
+      clauses.sameItem(before, own) &&
+      !clauses.isNegated(before) &&
+      !clauses.addsGoods(own) &&
+      clauses.contentIn(own) === clauses.contentWithin(t.start, t.end)
     )
       described.add(t.hit);
   });
@@ -295,12 +338,6 @@ function describedHits(
 function describedFrom(clauses: Clauses, at: readonly number[], from: number, to: number): boolean {
   const k = countUpTo(at, to);
   return k > 0 && (at[k - 1]! >= from || clauses.attached(at[k - 1]!, from));
-}
-
-/** True when the first context clause after the hit's last (`to`) is attached to it ("Pistola HVLP con boquillas para pintura"). */
-function attachedAfter(clauses: Clauses, at: readonly number[], to: number): boolean {
-  const k = countUpTo(at, to);
-  return k < at.length && clauses.attached(to, at[k]!);
 }
 
 const NO_DISGUISES: readonly Disguise[] = Object.freeze([]);
@@ -397,7 +434,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     // ink cartridges).
     const breaks = contexts || goods ? itemBreaks(d) : undefined;
     const evenItems = breaks && evens && itemsByRule(evens, breaks);
-    const describes = breaks && describedHits(d, hits, contexts, goods, breaks, neutralWords);
+    const describes = breaks && describedHits(d, hits, contexts, goods, neutralWords);
     const terms: TermSpan[] = [];
     const digitDisguises = new Set<DigitDisguise>();
     for (const h of hits) {

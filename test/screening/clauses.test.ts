@@ -99,13 +99,50 @@ describe('Clauses', () => {
       ].sort();
     expect(qualifying('Pistol, toy', ['toy'])).toEqual([1]);
     expect(qualifying('Pistol, water bottle', ['water'])).toEqual([]);
-    expect(qualifying('Cartridges, ink, HP 664 XL', ['ink', 'HP'])).toEqual([1]);
-    expect(qualifying('Cartridges, ink, HP 664 XL', ['ink', 'HP'], ['xl'])).toEqual([1, 2]);
+    expect(qualifying('Cartridges, ink, HP 664 black', ['ink', 'HP'])).toEqual([1]);
+    expect(qualifying('Cartridges, ink, HP 664 black', ['ink', 'HP'], ['black'])).toEqual([1, 2]);
+    // Models and units name nothing: words of two letters or fewer, or of as many digits as letters.
+    expect(qualifying('Cartuchos, Canon PG-245 XL', ['Canon'])).toEqual([1]);
+    expect(qualifying('Silenciador, escape 51 mm', ['escape'])).toEqual([1]);
+    // Digits for letters, or a word spelt out letter by letter, may name goods.
+    expect(qualifying('Pistol, water b0ttle', ['water'])).toEqual([]);
+    expect(qualifying('Pistol, water b o t t l e', ['water'])).toEqual([]);
+    expect(qualifying('Pistol, water, S.A.', ['water'])).toEqual([1]);
     // The word that opens a clause names nothing; a neutral word only when listed.
     expect(qualifying('Cartuchos originales y tricolor HP', ['HP'])).toEqual([]);
     expect(qualifying('Cartuchos originales y tricolor HP', ['HP'], ['tricolor'])).toEqual([1]);
     expect(qualifying('Pistol with water tank', ['water'])).toEqual([]);
     // A span of several words covers them all; a clause without a span is not given.
     expect(qualifying('Pistola, pistola de agua, 2 x 3', ['de agua'], ['pistola'])).toEqual([1]);
+  });
+
+  it('tells clauses that add goods ("and", "y", "+") and that leave them out ("without", "sin")', () => {
+    const c = new Clauses('Pistola, agua y tricolor + kit sin funda with case');
+    expect([1, 2, 3, 4, 5].map((k) => c.addsGoods(k))).toEqual([false, true, true, false, false]);
+    expect([1, 2, 3, 4, 5].map((k) => c.isNegated(k))).toEqual([false, false, false, true, false]);
+    // A one-letter "y", "e", "o" is a word of the clause structure, not a letter spelt out.
+    expect(new Clauses('Botella de agua y pistola').addsGoods(1)).toBe(true);
+  });
+
+  it('counts the words that may name goods, per clause and within a hit', () => {
+    const text = 'Hidrolavadora 1800W, pistola, AR-15 rifle';
+    const c = new Clauses(text);
+    expect([0, 1, 2].map((k) => c.contentIn(k))).toEqual([1, 1, 1]);
+    expect(c.contentWithin(text.indexOf('pistola'), text.indexOf('pistola') + 7)).toBe(1);
+    expect(c.contentWithin(text.indexOf('AR-15'), text.indexOf('AR-15') + 5)).toBe(0);
+    expect(c.sameItem(0, 2)).toBe(true);
+    const items = new Clauses('Pistola; agua');
+    expect(items.sameItem(0, 1)).toBe(false);
+  });
+
+  it('finds, for each clause, whether the next clause with words of its own, either side, is a target', () => {
+    // Clauses: 0 "Pistol", 1 "2000W", 2 "toy", 3 "; rifle", 4 "sin agua", 5 "bottle".
+    const c = new Clauses('Pistol, 2000W, toy; rifle sin agua, bottle');
+    const reach = [...c.reaching(new Set([2, 4]))];
+    expect(reach[0]).toBe(1); // forward past "2000W" to "toy"
+    expect(reach[1]).toBe(1);
+    expect(reach[2]).toBe(0); // a target itself reaches none: the next are "2000W", then "Pistol"
+    expect(reach[3]).toBe(0); // another item before it; "sin agua" after it is left out
+    expect(reach[5]).toBe(0); // "sin agua" before it is left out too
   });
 });

@@ -66,7 +66,7 @@ describe('intake screen', () => {
     const lines = (await capture('summary')).trim().split('\n');
     expect(lines).toHaveLength(1);
     const s = JSON.parse(lines[0]!) as Record<string, number>;
-    expect(s).toMatchObject({ consignments: 114, rejected: 0, errors: 0 });
+    expect(s).toMatchObject({ consignments: 117, rejected: 0, errors: 0 });
     expect(s.flagged).toBeGreaterThan(50);
   });
 
@@ -75,7 +75,7 @@ describe('intake screen', () => {
     const tsx = join(root, 'node_modules/.bin/tsx');
     const ok = spawnSync(tsx, [cli, 'screen', demo, '--summary'], { encoding: 'utf8', cwd: root });
     expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout.trim())).toMatchObject({ format: 'parcel-csv', consignments: 114 });
+    expect(JSON.parse(ok.stdout.trim())).toMatchObject({ format: 'parcel-csv', consignments: 117 });
     const dir = await mkdtemp(join(tmpdir(), 'screen-cli-'));
     const bad = join(dir, 'rules.json');
     await writeFile(bad, '{"name":"broken"}');
