@@ -322,9 +322,12 @@ export class WatchlistIndex {
       if (!PERSON.test(entry.type)) continue;
       const { firstSurnameForms, middleNameForms } = normaliser.rules;
       named.forEach((name, k) => {
-        const bySurname = firstSurnameForms === false ? undefined : firstSurnameForm(name, normaliser);
+        // Both forms read the same two parts of the name: normalised once.
+        const parts = namePartsOf(name, normaliser);
+        if (parts === undefined) return;
+        const bySurname = firstSurnameForms === false ? undefined : firstSurnameForm(name, normaliser, parts);
         if (bySurname !== undefined) add(e, name, k > 0, bySurname, { kind: 'first-surname' });
-        const byGiven = middleNameForms === false ? undefined : firstGivenNameForm(name, normaliser);
+        const byGiven = middleNameForms === false ? undefined : firstGivenNameForm(name, normaliser, parts);
         if (byGiven !== undefined)
           add(e, name, k > 0, byGiven.name, { kind: 'first-given-name', dropped: byGiven.dropped });
       });
@@ -743,11 +746,13 @@ const PERSON = /^\s*(individual|person)/i;
  * has one surname, or when the first surname is a letter ("DE LA O PÉREZ") or a patronymic
  * particle ("ABU BAKR"): alone it names nobody.
  */
-export function firstSurnameForm(name: string, normaliser: NameNormaliser): NormalisedName | undefined {
-  const comma = name.indexOf(',');
-  if (comma < 0) return undefined;
-  const surnames = normaliser.normalise(name.slice(0, comma));
-  const given = normaliser.normalise(name.slice(comma + 1));
+export function firstSurnameForm(
+  name: string,
+  normaliser: NameNormaliser,
+  parts = namePartsOf(name, normaliser),
+): NormalisedName | undefined {
+  if (parts === undefined) return undefined;
+  const { surnames, given } = parts;
   const first = surnames.tokens[0];
   // A form is a name's tokens: at most MAX_NAME_TOKENS, as normalise() keeps.
   if (surnames.tokens.length < 2 || given.tokens.length === 0 || given.tokens.length >= MAX_NAME_TOKENS)
@@ -764,23 +769,23 @@ export function firstSurnameForm(name: string, normaliser: NameNormaliser): Norm
  * "HOLLOWAY, Bradley James" → the tokens [bradley, holloway] (and how many given names were
  * left out: 1): the first given name and the surnames, as a party often writes a name without
  * its middle names. Undefined when the name is not written "SURNAMES, Given", has one given
- * name, or its first given name is an initial or two letters ("SMITH, J. Robert", "LI, Li Na"), or joined to the next by a
- * hyphen ("ZHANG, Wei-Ming": one given name, which normalising cuts in two).
+ * name, or its first given name is an initial or two letters ("SMITH, J. Robert", "LI, Li Na")
+ * or joined to the next by a hyphen ("ZHANG, Wei-Ming": one given name, which normalising cuts
+ * in two).
  */
 export function firstGivenNameForm(
   name: string,
   normaliser: NameNormaliser,
+  parts = namePartsOf(name, normaliser),
 ): { name: NormalisedName; dropped: number } | undefined {
-  const comma = name.indexOf(',');
-  if (comma < 0) return undefined;
-  const surnames = normaliser.normalise(name.slice(0, comma));
-  const given = normaliser.normalise(name.slice(comma + 1));
+  if (parts === undefined) return undefined;
+  const { surnames, given } = parts;
   const first = given.tokens[0];
   // A form is a name's tokens: at most MAX_NAME_TOKENS, as normalise() keeps.
   if (surnames.tokens.length === 0 || given.tokens.length < 2 || surnames.tokens.length >= MAX_NAME_TOKENS)
     return undefined;
   if (first === undefined || first.length < 3) return undefined;
-  if (/^[^\s-]+-/.test(name.slice(comma + 1).trimStart())) return undefined;
+  if (/^[^\s-]+-/.test(name.slice(name.indexOf(',') + 1).trimStart())) return undefined;
   return {
     name: {
       tokens: [first, ...surnames.tokens],
@@ -788,6 +793,21 @@ export function firstGivenNameForm(
       text: `${first} ${surnames.text}`,
     },
     dropped: given.tokens.length - 1,
+  };
+}
+
+/** A name written "SURNAMES, Given": its two parts, normalised (undefined without a comma). */
+interface NameParts {
+  surnames: NormalisedName;
+  given: NormalisedName;
+}
+
+function namePartsOf(name: string, normaliser: NameNormaliser): NameParts | undefined {
+  const comma = name.indexOf(',');
+  if (comma < 0) return undefined;
+  return {
+    surnames: normaliser.normalise(name.slice(0, comma)),
+    given: normaliser.normalise(name.slice(comma + 1)),
   };
 }
 
