@@ -9,7 +9,8 @@ import { foldsToSeparator, foldText } from './text.js';
  * other goods sent with the real thing ("Glock 19 pistol with cleaning kit", "AR-15 rifle, free
  * t-shirt included", "Playera, pistola").
  *
- * A clause starts at a comma, "+", "|", a "." or "-" standing between words, and at a word that
+ * A clause starts at a comma (also "，" and "、"), "+", "|", "•", "·", a "." or a dash standing
+ * between words, and at a word that
  * adds or leaves out goods ("with", "w/", "and", "&", "con", "y", "plus", "free", "bonus",
  * "incl.", "incluye", "without", "sin" …). Terms of one rule joined only by such list words
  * ("Pistol, rifle & shotgun cleaning kit") are named together: ofTerms() gives them the clause
@@ -40,10 +41,15 @@ export class Clauses {
   private readonly wordEnd: number[] = [];
   private readonly wordClause: number[] = [];
 
-  /** `neutral`: folded words that name nothing alone (colours, sizes, "para", "kids"; the rule set's text.neutralWords). */
+  /**
+   * `neutral`: folded words that name nothing alone (colours, sizes, "para", "kids"; the rule
+   * set's text.neutralWords); `counted`: words that name nothing after a number ("2 pack",
+   * "3 sets"; text.countedWords), where alone they may ("water pack").
+   */
   constructor(
     private readonly text: string,
     neutral: ReadonlySet<string> = NO_WORDS,
+    counted: ReadonlySet<string> = NO_WORDS,
   ) {
     const n = text.length;
     /** Words of one letter in a row, not yet taken as content (three or more are a word spelt out). */
@@ -59,10 +65,13 @@ export class Clauses {
       this.wordEnd.push(to);
       this.wordClause.push(this.starts.length);
     };
+    /** The last word was a number ("2" in "2 pack"). */
+    let number = false;
     for (let i = 0; i < n;) {
       const c = text.charCodeAt(i);
-      if (c === SEMICOLON || c === LF || c === CR) {
+      if (c === SEMICOLON || c === LF || c === CR || c === FULLWIDTH_SEMICOLON) {
         start(i++, true, true);
+        number = false;
         continue;
       }
       if (
@@ -70,8 +79,10 @@ export class Clauses {
         c === PLUS ||
         c === BAR ||
         c === AMPERSAND ||
-        ((c === PERIOD || c === HYPHEN) && spaceAfter(text, i))
+        LIST_MARKS.has(c) ||
+        ((c === PERIOD || c === HYPHEN || DASHES.has(c)) && spaceAfter(text, i))
       ) {
+        number = false;
         start(i++, true);
         if (c === PLUS || c === AMPERSAND) this.adding.add(this.starts.length);
         continue;
@@ -88,6 +99,8 @@ export class Clauses {
       }
       const word = foldText(text.slice(from, i));
       const lettersIn = word.length - digits;
+      const afterNumber = number;
+      number = digits > 0 && digits >= lettersIn;
       // "w/" is "with"; a lone "w" elsewhere ("20 W") is a unit.
       if (ATTACHING_WORDS.has(word) || (word === 'w' && text.charCodeAt(i) === SLASH)) {
         start(from, false);
@@ -101,8 +114,15 @@ export class Clauses {
         else if (letters.length > 3) content(from, i);
         continue;
       }
-      // A model or an amount ("664XL", "20V", "b0ttle" is not), a short word, a neutral one.
-      else if (lettersIn > 2 && digits < lettersIn && !neutral.has(word)) content(from, i);
+      // A model or an amount ("664XL", "20V", "b0ttle" is not), a short word, a neutral one, a
+      // count after a number ("2 pack").
+      else if (
+        lettersIn > 2 &&
+        digits < lettersIn &&
+        !neutral.has(word) &&
+        !(afterNumber && counted.has(word))
+      )
+        content(from, i);
       letters.length = 0;
     }
   }
@@ -140,6 +160,11 @@ export class Clauses {
     return from <= to && this.listed[to]! === this.listed[from]!;
   }
 
+  /** Where the clause starts (its opening mark or word). */
+  startOf(clause: number): number {
+    return clause === 0 ? 0 : this.starts[clause - 1]!;
+  }
+
   /** The clause that position `at` lies in (0 for the first). */
   of(at: number): number {
     return countUpTo(this.starts, at);
@@ -171,17 +196,24 @@ export class Clauses {
   /**
    * For each clause, whether walking from it to the next clause, and on past clauses without
    * content words ("2000W", "negro"), within its item and not into one opened by "without" or
-   * "sin", the first other clause is one of `targets`: bit 1 walking forward, bit 2 backward.
+   * "sin" (unless `unblocked`), the first other clause is one of `targets`: bit 1 walking
+   * forward, bit 2 backward.
    * Two passes, however many hits ask.
    */
-  reaching(targets: ReadonlySet<number>): Uint8Array {
+  reaching(targets: ReadonlySet<number>, unblocked: ReadonlySet<number> = NO_CLAUSES): Uint8Array {
     const n = this.count;
     const content = new Int32Array(n);
     for (const c of this.wordClause) content[c]!++;
     const out = new Uint8Array(n);
     // What a walk finds on stepping into clause `c` from `from` (then going on as from `c`).
     const step = (c: number, from: number, onward: number) =>
-      !this.sameItem(c, from) || this.negated.has(c) ? 0 : targets.has(c) ? 1 : content[c]! > 0 ? 0 : onward;
+      !this.sameItem(c, from) || (this.negated.has(c) && !unblocked.has(c))
+        ? 0
+        : targets.has(c)
+          ? 1
+          : content[c]! > 0
+            ? 0
+            : onward;
     for (let c = n - 2; c >= 0; c--) out[c]! |= step(c + 1, c, out[c + 1]! & 1);
     for (let c = 1; c < n; c++) out[c]! |= step(c - 1, c, (out[c - 1]! >> 1) & 1) << 1;
     return out;
@@ -248,6 +280,12 @@ const HYPHEN = 0x2d;
 const SLASH = 0x2f;
 const SPACE = 0x20;
 const NO_WORDS: ReadonlySet<string> = new Set();
+const NO_CLAUSES: ReadonlySet<number> = new Set();
+/** List marks of other scripts: full-width comma, ideographic comma, bullet, middle dot. */
+const LIST_MARKS = new Set([0xff0c, 0x3001, 0x2022, 0x00b7]);
+/** Dashes that separate like " - " when a space follows ("Glock 19 – water bottle"). */
+const DASHES = new Set([0x2013, 0x2014, 0x2212]);
+const FULLWIDTH_SEMICOLON = 0xff1b;
 /** Words that attach what is left out ("Pistol without toy", "Rifle sin pintura"). */
 const NEGATING_WORDS = new Set(['without', 'sin']);
 /** Words that attach goods to what stands before them ("T-shirt with rifle print", "sin kit"). */

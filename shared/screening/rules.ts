@@ -228,6 +228,8 @@ export const RuleSetSchema = z
        * clauses.ts). A rule file without the list gets the bundled one.
        */
       neutralWords: z.array(term).default(() => [...defaultRules.text.neutralWords]),
+      /** Words that name nothing after a number ("2 pack", "3 sets"), where alone they may ("water pack"). */
+      countedWords: z.array(term).default(() => [...defaultRules.text.countedWords]),
     }),
     termRules: z.array(TermRuleSchema),
     hsRules: z.array(HsRuleSchema),

@@ -196,7 +196,7 @@ function push(map: Map<number, Span[]>, rule: number, span: Span): void {
 }
 
 /**
- * Where the description's items end (";" or a line break), ascending. A context word counts only
+ * Where the description's items end (";", "；" or a line break), ascending. A context word counts only
  * in the same item as the hit (items are joined with "; " or stand on their own lines): anywhere
  * in the text, an innocent item ("Taza de cerámica") cleared a dangerous one beside it ("Pistola
  * Glock 19 9mm"). A window of a few words instead was tried and dropped: it let through ink
@@ -207,7 +207,7 @@ function itemBreaks(text: string): number[] {
   const breaks: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 0x3b || c === 0x0a || c === 0x0d) breaks.push(i);
+    if (c === 0x3b || c === 0x0a || c === 0x0d || c === 0xff1b) breaks.push(i);
   }
   return breaks;
 }
@@ -234,13 +234,15 @@ function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map
  *
  * A word that qualifies (`unlessNear`: water, toy, ink) clears besides:
  * - a hit whose clause is attached to the word's ("Pistola HVLP con boquillas para pintura"),
- *   unless by "without" or "sin", or the word's clause also names goods only;
+ *   unless by "without" or "sin" (but "sin THC" is the context word itself), or the word's
+ *   clause also names goods only;
  * - from a clause of nothing but such words next to the hit's, or past clauses that name nothing
  *   ("Pistol, toy", "Cartuchos, tinta negra, HP 664", "Cartuchos color negro y tricolor HP");
  * - a hit alone in its clause after one holding the word ("Hidrolavadora 1800W, pistola,
  *   manguera": the washer's gun), again unless added by "and" … ("Botella de agua y pistola").
  *   A word in both lists (a tool, a material: "taladro", "pintura") does not qualify from a
- *   clause of its own ("Glock 19, cordless drill 20V", "Pistola Taurus, pintura negra").
+ *   clause of its own ("Glock 19, cordless drill 20V", "Pistola Taurus, pintura negra"), but
+ *   does clear a hit alone after it (the README's known limits: "Cordless drill, Glock 19").
  * Elsewhere it names other goods sent with the real thing: "Glock 19 pistol, water bottle",
  * "Pistola Beretta y botella de agua". Linear but for sorting and binary searches: a hostile
  * description may hold thousands of hits and context words.
@@ -251,11 +253,12 @@ function describedHits(
   near: Map<number, Span[]> | undefined,
   goods: Map<number, Span[]> | undefined,
   neutral: ReadonlySet<string>,
+  counted: ReadonlySet<string>,
 ): Set<TermHit<TermData>> {
   const terms: { hit: TermHit<TermData>; start: number; end: number; rule: number }[] = [];
   for (const h of hits)
     if (h.data.kind === 'term') terms.push({ hit: h, start: h.start, end: h.end, rule: h.data.rule });
-  const clauses = new Clauses(text, neutral);
+  const clauses = new Clauses(text, neutral, counted);
   const spans = clauses.ofTerms(terms);
   /** The clauses holding a context word of each rule, ascending. */
   const clausesOf = (words: Map<number, Span[]> | undefined) => {
@@ -285,6 +288,19 @@ function describedHits(
    * one such word that is not itself neutral (a colour is context for fuel: "Gasolina, verde"
    * names no look-alike), and no word naming goods.
    */
+  // A context word that is itself what is left out ("sin THC", "without THC") opens its clause:
+  // that clause is not left out for its rule.
+  const unblocked = new Map<number, Set<number>>();
+  for (const [rule, list] of near ?? [])
+    for (const w of list) {
+      const c = clauses.of(w.start);
+      if (clauses.isNegated(c) && clauses.startOf(c) === w.start) {
+        const set = unblocked.get(rule) ?? new Set<number>();
+        set.add(c);
+        unblocked.set(rule, set);
+      }
+    }
+  const leftOut = (rule: number, c: number) => clauses.isNegated(c) && !unblocked.get(rule)?.has(c);
   const qualified = new Map<number, Uint8Array>();
   for (const [rule, list] of near ?? []) {
     const own = list
@@ -292,7 +308,7 @@ function describedHits(
       .sort((a, b) => a.start - b.start);
     const only = clauses.qualifying(own);
     for (const c of goodsClauses.get(rule) ?? []) only.delete(c);
-    if (only.size > 0) qualified.set(rule, clauses.reaching(only));
+    if (only.size > 0) qualified.set(rule, clauses.reaching(only, unblocked.get(rule)));
   }
   const described = new Set<TermHit<TermData>>();
   terms.forEach((t, i) => {
@@ -310,7 +326,7 @@ function describedHits(
     if (
       after !== undefined &&
       clauses.attached(own, after) &&
-      !clauses.isNegated(after) &&
+      !leftOut(t.rule, after) &&
       !goodsOnly.get(t.rule)?.has(after)
     )
       return described.add(t.hit);
@@ -321,7 +337,7 @@ function describedHits(
     if (
       before !== undefined &&
       clauses.sameItem(before, own) &&
-      !clauses.isNegated(before) &&
+      !leftOut(t.rule, before) &&
       !clauses.addsGoods(own) &&
       clauses.contentIn(own) === clauses.contentWithin(t.start, t.end)
     )
@@ -369,6 +385,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     entries.push({ term, data: { kind: 'marker', marker: 'vague-word' } });
   const matcher = new TermMatcher<TermData>(entries, { minSplitLength: rules.text.minSplitLength });
   const neutralWords = new Set(rules.text.neutralWords.map(foldText));
+  const countedWords = new Set(rules.text.countedWords.map(foldText));
 
   /**
    * The text's hits, with the terms its look-alike readings add ("AMM0" read as "AMMO") that the
@@ -434,7 +451,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     // ink cartridges).
     const breaks = contexts || goods ? itemBreaks(d) : undefined;
     const evenItems = breaks && evens && itemsByRule(evens, breaks);
-    const describes = breaks && describedHits(d, hits, contexts, goods, neutralWords);
+    const describes = breaks && describedHits(d, hits, contexts, goods, neutralWords, countedWords);
     const terms: TermSpan[] = [];
     const digitDisguises = new Set<DigitDisguise>();
     for (const h of hits) {

@@ -321,13 +321,19 @@ export class WatchlistIndex {
       // After every name and alt name, so that a form one of them spells already is skipped.
       if (!PERSON.test(entry.type)) continue;
       const { firstSurnameForms, middleNameForms } = normaliser.rules;
+      const parted = named.map((name) => namePartsOf(name, normaliser));
+      // Given names that another name of the entry writes as one ("Wei Ming", "Weiming").
+      const givenWords = new Set(parted.flatMap((p) => p?.given.tokens ?? []));
       named.forEach((name, k) => {
         // Both forms read the same two parts of the name: normalised once.
-        const parts = namePartsOf(name, normaliser);
+        const parts = parted[k];
         if (parts === undefined) return;
         const bySurname = firstSurnameForms === false ? undefined : firstSurnameForm(name, normaliser, parts);
         if (bySurname !== undefined) add(e, name, k > 0, bySurname, { kind: 'first-surname' });
-        const byGiven = middleNameForms === false ? undefined : firstGivenNameForm(name, normaliser, parts);
+        const [g0, g1] = parts.given.tokens;
+        const runTogether = g1 !== undefined && givenWords.has(`${g0}${g1}`);
+        const byGiven =
+          middleNameForms === false || runTogether ? undefined : firstGivenNameForm(name, normaliser, parts);
         if (byGiven !== undefined)
           add(e, name, k > 0, byGiven.name, { kind: 'first-given-name', dropped: byGiven.dropped });
       });
@@ -769,9 +775,11 @@ export function firstSurnameForm(
  * "HOLLOWAY, Bradley James" → the tokens [bradley, holloway] (and how many given names were
  * left out: 1): the first given name and the surnames, as a party often writes a name without
  * its middle names. Undefined when the name is not written "SURNAMES, Given", has one given
- * name, or its first given name is an initial or two letters ("SMITH, J. Robert", "LI, Li Na")
- * or joined to the next by a hyphen ("ZHANG, Wei-Ming": one given name, which normalising cuts
- * in two).
+ * name, or its first given name is an initial or two letters ("SMITH, J. Robert", "LI, Li Na"),
+ * a patronymic particle ("AL-BAGHDADI, Abu Bakr"), or joined to the next by a dash ("ZHANG,
+ * Wei-Ming": one given name, which normalising cuts in two), or when the given names hold a
+ * particle ("GARCÍA, María de la Luz": one given name too). The caller also skips names whose
+ * given names another name of the entry runs together ("CHANG, Wei Ming" beside "Weiming").
  */
 export function firstGivenNameForm(
   name: string,
@@ -784,8 +792,10 @@ export function firstGivenNameForm(
   // A form is a name's tokens: at most MAX_NAME_TOKENS, as normalise() keeps.
   if (surnames.tokens.length === 0 || given.tokens.length < 2 || surnames.tokens.length >= MAX_NAME_TOKENS)
     return undefined;
-  if (first === undefined || first.length < 3) return undefined;
-  if (/^[^\s-]+-/.test(name.slice(name.indexOf(',') + 1).trimStart())) return undefined;
+  if (first === undefined || first.length < 3 || NOT_A_SURNAME.has(first)) return undefined;
+  const written = name.slice(name.indexOf(',') + 1).trim();
+  if (/^[^\s\-\u2010-\u2015]+[\-\u2010-\u2015]/.test(written) || GIVEN_PARTICLE.test(written))
+    return undefined;
   return {
     name: {
       tokens: [first, ...surnames.tokens],
@@ -810,6 +820,9 @@ function namePartsOf(name: string, normaliser: NameNormaliser): NameParts | unde
     given: normaliser.normalise(name.slice(comma + 1)),
   };
 }
+
+/** A particle inside given names, which then make one name ("María de la Luz", "José del Carmen"). */
+const GIVEN_PARTICLE = /\s(?:de|del|de la|de los|de las|dos|da|das|van|von)\s/i;
 
 /** Words before a surname that do not name a family alone ("ABU BAKR", "BIN LADEN", "VAN DER …"). */
 const NOT_A_SURNAME = new Set([

@@ -145,4 +145,16 @@ describe('Clauses', () => {
     expect(reach[3]).toBe(0); // another item before it; "sin agua" after it is left out
     expect(reach[5]).toBe(0); // "sin agua" before it is left out too
   });
+
+  it('breaks clauses at the list marks of other scripts and at dashes between words', () => {
+    for (const mark of ['，', '、', ' • ', ' · ', ' – ', ' — '])
+      expect(clausesOf(`Glock${mark}water bottle`, 'Glock', 'water'), mark).toEqual([0, 1]);
+    expect(new Clauses('Pistola；taza').sameItem(0, 1)).toBe(false);
+  });
+
+  it('counts a counted word as content alone and as nothing after a number', () => {
+    const counted = new Set(['pack']);
+    expect(new Clauses('Cartridges, 2 pack', new Set(), counted).contentIn(1)).toBe(0);
+    expect(new Clauses('Pistol, water pack', new Set(), counted).contentIn(1)).toBe(2);
+  });
 });

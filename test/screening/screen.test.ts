@@ -351,6 +351,12 @@ describe('firearms', () => {
       ['Rifle AR-15 sin pintura', 'firearm-weapons'],
       // A colour is context for fuel ("Diesel azul"), but alone in its clause it qualifies nothing.
       ['Gasolina 20 litros, color rojo', 'fuel'],
+      // Clauses break at the list marks of other scripts too, and "pack" counts only after a number.
+      ['Glock 19 pistol，water bottle', 'firearm-weapons'],
+      ['Glock 19 pistol、water bottle', 'firearm-weapons'],
+      ['Glock 19 pistol – water bottle', 'firearm-weapons'],
+      ['Glock 19 pistol • water bottle', 'firearm-weapons'],
+      ['Glock 19 pistol, water pack', 'firearm-weapons'],
       ['Pistola Beretta y botella de agua', 'firearm-weapons'],
       ['Glock 19 pistol, toy car', 'firearm-weapons'],
       ['Pistol, toy box', 'firearm-weapons'],
@@ -372,8 +378,13 @@ describe('firearms', () => {
     for (const text of [
       'Pistol, toy',
       'Pistol, water, kids',
-      // Models and units name nothing.
+      // Models, units and counts name nothing.
       'Cartuchos, Canon PG-245',
+      'Cartridges, 2 pack, for HP printer',
+      'Cartuchos, 4 unidades, Epson',
+      // A context word that is what is left out opens its clause ("sin THC").
+      'Aceite de cannabis sin THC',
+      'Cannabis oil, sin THC',
       'Cartridges, compatible with Epson XP-4100',
       'Motosierra 52 cc, gasolina',
       'Silenciador universal, escape 51 mm',

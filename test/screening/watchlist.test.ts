@@ -182,7 +182,17 @@ ${type},"${name}"
     // Only persons, and only from "SURNAMES, Given" with a given name that is not an initial.
     expect(listed('SMITH, John Robert', 'Entity').search('John Smith', 1)).toEqual([]);
     expect(listed('SMITH, J. Robert').search('J Smith', 1)).toEqual([]);
-    expect(listed('ZHANG, Wei-Ming').search('Wei Zhang', 1)).toEqual([]); // one given name, hyphenated
+    // One given name: hyphenated (any dash), run together in another name of the entry, or with
+    // a particle; nor from a patronymic particle.
+    expect(listed('ZHANG, Wei-Ming').search('Wei Zhang', 1)).toEqual([]);
+    expect(listed('WONG, Wei–Ming').search('Wei Wong', 1)).toEqual([]);
+    const both = WatchlistIndex.fromCsv(
+      'type,name,alt_names\nIndividual,"CHANG, Weiming","CHANG, Wei Ming"\n',
+      dp,
+    );
+    expect(both.search('Wei Chang', 1)).toEqual([]);
+    expect(listed('GARCÍA, María de la Luz').search('María García', 1)).toEqual([]);
+    expect(listed('AL-BAGHDADI, Abu Bakr').search('Abu Baghdadi', 1)).toEqual([]);
     expect(listed('GARCÍA LÓPEZ, Juan Carlos').search('Juan Garcia Lopez', 1)[0]?.middleNamesDropped).toBe(1);
     expect(
       listed('GARCÍA LÓPEZ, María Fernanda Isabel').search('María García López', 1)[0]?.middleNamesDropped,
