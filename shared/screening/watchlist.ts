@@ -794,8 +794,7 @@ export function firstGivenNameForm(
     return undefined;
   if (first === undefined || first.length < 3 || NOT_A_SURNAME.has(first)) return undefined;
   const written = name.slice(name.indexOf(',') + 1).trim();
-  if (/^[^\s\-\u2010-\u2015]+[\-\u2010-\u2015]/.test(written) || GIVEN_PARTICLE.test(written))
-    return undefined;
+  if (/^[^\s\u2010-\u2015-]+[\u2010-\u2015-]/.test(written) || GIVEN_PARTICLE.test(written)) return undefined;
   return {
     name: {
       tokens: [first, ...surnames.tokens],
