@@ -454,13 +454,22 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     const describes = breaks && describedHits(d, hits, contexts, goods, neutralWords, countedWords);
     const terms: TermSpan[] = [];
     const digitDisguises = new Set<DigitDisguise>();
+    let wordStarts: number[] | undefined;
     for (const h of hits) {
       if (h.data.kind !== 'term') continue;
       if (describes?.has(h) && !evenItems?.get(h.data.rule)?.has(itemOf(breaks!, h.start))) continue;
       terms.push({ rule: h.data.rule, start: h.start, end: h.end });
       // A word that spells this term with digits is a disguise; one whose term a context word cleared is not.
-      if (added?.has(h))
-        for (const w of lookalikeWords) if (w.start < h.end && h.start < w.end) digitDisguises.add(w);
+      if (added?.has(h)) {
+        // The words are in order and apart: those overlapping the hit follow the last one
+        // starting before it (a binary search, not a walk over every word for every hit).
+        wordStarts ??= lookalikeWords.map((w) => w.start);
+        for (let k = Math.max(0, countUpTo(wordStarts, h.start) - 1); k < lookalikeWords.length; k++) {
+          const w = lookalikeWords[k]!;
+          if (w.start >= h.end) break;
+          if (h.start < w.end) digitDisguises.add(w);
+        }
+      }
     }
     if (terms.length > 0) reading.terms = terms;
     if (digitDisguises.size > 0) reading.digitDisguises = [...digitDisguises];
