@@ -12,20 +12,26 @@ const MAY_HOLD = /[()/;]|\b(?:dba|aka|alias|attn|atn|atenci[oó]n)\b/i;
 const BETWEEN =
   /\s+(?:y\/o|c\/o|a\/c|and\/or|d\/b\/a|dba|aka|a\.k\.a\.?|alias)\s+|\s+\/\s+|;|(?:^|\s)(?:attn|atn|atenci[oó]n|c\/o|a\/c)\s*[:.]?\s+/gi;
 const BRACKETED = /\(([^()]*)\)/g;
+const SPACES = /\s+/g;
 /** A hostile field cannot make one party cost more than this many searches. */
 const MAX_NAMES = 6;
 
 export function namesWithin(name: string): string[] {
   if (!MAY_HOLD.test(name)) return [];
+  // Spaces one at a time: over a long run of them BETWEEN's leading \s+ would backtrack at every
+  // position (a name of "(Juan) " a hundred thousand times took minutes).
+  const text = name.replace(SPACES, ' ');
   const found: string[] = [];
-  const outside = name.replace(BRACKETED, (_, inside: string) => {
-    found.push(inside);
-    return ' ';
-  });
-  found.unshift(...outside.split(BETWEEN));
-  const whole = name.trim();
+  const outside = text
+    .replace(BRACKETED, (_, inside: string) => {
+      found.push(inside);
+      return ' ';
+    })
+    .replace(SPACES, ' ');
+  const whole = text.trim();
   const names: string[] = [];
-  for (const part of found) {
+  // The names outside brackets first (an array spread, not unshift(...): no argument limit).
+  for (const part of [...outside.split(BETWEEN), ...found]) {
     const n = part.replace(/\s+/g, ' ').trim();
     if (/\p{L}/u.test(n) && n !== whole && !names.includes(n)) names.push(n);
     if (names.length === MAX_NAMES) break;
