@@ -10,9 +10,8 @@ import { foldsToSeparator, foldText } from './text.js';
  * t-shirt included", "Playera, pistola").
  *
  * A clause starts at a comma (also "，" and "、"), "+", "|", "•", "·", a "." or a dash standing
- * between words, and at a word that
- * adds or leaves out goods ("with", "w/", "and", "&", "con", "y", "plus", "free", "bonus",
- * "incl.", "incluye", "without", "sin" …). Terms of one rule joined only by such list words
+ * between words, and at a word that adds or leaves out goods ("with", "w/", "and", "&", "con",
+ * "y", "plus", "free", "bonus", "incl.", "incluye", "without", "sin" …). Terms of one rule joined only by such list words
  * ("Pistol, rifle & shotgun cleaning kit") are named together: ofTerms() gives them the clause
  * of the last one. A parenthesis or a colon starts none: what follows qualifies what stands
  * before ("Revolver (keychain)", "Poster: AR-15 rifle diagram"). An item break (";", a line
@@ -128,9 +127,8 @@ export class Clauses {
   }
 
   /**
-   * The clauses whose words all lie within `spans` (sorted by start; a rule's context words), or
-   * name nothing (numbers and models, single letters, neutral words, the opening "and" or
-   * "with"), and that hold at least one of the spans. Such a clause qualifies another in its
+   * The clauses whose content words (see above) all lie within `spans` (sorted by start; a
+   * rule's context words), and that hold at least one of the spans. Such a clause qualifies another in its
    * item ("Pistol, toy", "Cartridges, ink, HP 664"), where a clause that names other goods
    * beside a context word does not ("Glock 19 pistol, water bottle"). One pass over the words.
    */
@@ -197,8 +195,7 @@ export class Clauses {
    * For each clause, whether walking from it to the next clause, and on past clauses without
    * content words ("2000W", "negro"), within its item and not into one opened by "without" or
    * "sin" (unless `unblocked`), the first other clause is one of `targets`: bit 1 walking
-   * forward, bit 2 backward.
-   * Two passes, however many hits ask.
+   * forward, bit 2 backward. Two passes, however many hits ask.
    */
   reaching(targets: ReadonlySet<number>, unblocked: ReadonlySet<number> = NO_CLAUSES): Uint8Array {
     const n = this.count;

@@ -196,8 +196,8 @@ function push(map: Map<number, Span[]>, rule: number, span: Span): void {
 }
 
 /**
- * Where the description's items end (";", "；" or a line break), ascending. A context word counts only
- * in the same item as the hit (items are joined with "; " or stand on their own lines): anywhere
+ * Where the description's items end (";", "；" or a line break), ascending. An `evenNear` word
+ * counts in its item, and context words in clauses of the hit's item (describedHits): anywhere
  * in the text, an innocent item ("Taza de cerámica") cleared a dangerous one beside it ("Pistola
  * Glock 19 9mm"). A window of a few words instead was tried and dropped: it let through ink
  * cartridges and paint guns whose context stands further away ("Cartuchos originales color negro
@@ -283,11 +283,6 @@ function describedHits(
         set.add(clauses.of(w.start));
         goodsOnly.set(rule, set);
       }
-  /**
-   * The clauses of nothing but a rule's qualifying words and words that name nothing, holding
-   * one such word that is not itself neutral (a colour is context for fuel: "Gasolina, verde"
-   * names no look-alike), and no word naming goods.
-   */
   // A context word that is itself what is left out ("sin THC", "without THC") opens its clause:
   // that clause is not left out for its rule.
   const unblocked = new Map<number, Set<number>>();
@@ -301,6 +296,12 @@ function describedHits(
       }
     }
   const leftOut = (rule: number, c: number) => clauses.isNegated(c) && !unblocked.get(rule)?.has(c);
+  /**
+   * Per rule, the clauses from which a walk reaches one of nothing but the rule's qualifying
+   * words and words that name nothing (Clauses.reaching), holding one such word that is not
+   * itself neutral (a colour is context for fuel: "Gasolina, verde" names no look-alike), and no
+   * word naming goods.
+   */
   const qualified = new Map<number, Uint8Array>();
   for (const [rule, list] of near ?? []) {
     const own = list
