@@ -28,9 +28,11 @@ const TermRuleSchema = z.object({
   terms: z.array(term).min(1),
   /**
    * Context words that qualify the hit as an innocent use ("AV receiver", "pistola de agua",
-   * "HP 664 ink cartridges"): in its clause, in a clause attached to it, or in a clause of its
-   * item that holds nothing else ("Cartridges, ink"); not in a clause naming other goods
-   * ("Glock 19 pistol, water bottle"; see clauses.ts).
+   * "HP 664 ink cartridges"): in its clause, in a clause attached to it, in a clause next to it
+   * that holds nothing else ("Cartridges, ink"), or before it alone in its clause ("Hidrolavadora,
+   * pistola"); not in a clause naming other goods ("Glock 19 pistol, water bottle"; see
+   * describedHits in screen.ts). A word also in `unlessGoods` (a tool) does not clear from a clause
+   * of its own next to the hit ("Glock 19, cordless drill").
    */
   unlessNear: z.array(term).default([]),
   /**
