@@ -422,6 +422,7 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     // Text with look-alike or hidden characters, once as Latin for the vague check and its disguises.
     const latin = needsLatin(d) ? latinText(d) : undefined;
     let vagueWord = false;
+    let documentWord = false;
     const reading: DescriptionReading = {
       terms: NO_TERMS,
       consolidation: false,
@@ -442,11 +443,13 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
       else if (h.data.kind === 'marker') {
         if (h.data.marker === 'consolidation') reading.consolidation = true;
         else if (h.data.marker === 'vague-word') vagueWord = true;
-        // Documents carry no value; a description that only mentions them ("Steel parts and
-        // docs") is goods, and keeps its value checks.
-        else reading.noValueExpected = documentsOnly(d);
+        else documentWord = true;
       }
     }
+    // Documents carry no value; a description that only mentions them ("Steel parts and docs")
+    // is goods, and keeps its value checks. Read once, not at each document word (a description
+    // of "docs " repeated was quadratic: 42 s for 100,000 characters).
+    if (documentWord) reading.noValueExpected = documentsOnly(d);
     // A context word clears the rule's hits it describes (describedHits), unless a word of the
     // rule's `evenNear` stands in their item ("Cartuchos calibre .380, HP": "HP" would clear
     // ink cartridges).

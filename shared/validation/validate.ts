@@ -16,6 +16,8 @@ export type Validated =
   | { ok: false; errors: Issue[]; warnings: Issue[] };
 
 // Manifests repeat the same few values (countries, descriptions) across millions of rows.
+/** HS codes of a record looked through as a list, before a set: most records hold one or two. */
+const FEW_CODES = 16;
 const alpha2 = memo(toAlpha2);
 const vague = memo(isVagueDescription);
 
@@ -331,6 +333,8 @@ class RecordCheck {
   hsCodes(raw: string[] | null | undefined): string[] {
     const out: string[] = [];
     if (!raw || raw.length === 0) return out;
+    // A Set once the list is long: includes() over thousands of codes made one record quadratic.
+    let seen: Set<string> | undefined;
     for (const item of raw) {
       const code = plainHsCode(item) ? item : hsCode(String(item));
       if (code === null)
@@ -339,7 +343,11 @@ class RecordCheck {
           'hsCodes',
           `HS code "${item}" is not a valid tariff number (4 to 10 digits, chapter 01–97)`,
         );
-      else if (!out.includes(code)) out.push(code);
+      else if (!(seen ? seen.has(code) : out.includes(code))) {
+        out.push(code);
+        if (seen) seen.add(code);
+        else if (out.length > FEW_CODES) seen = new Set(out);
+      }
     }
     return out;
   }

@@ -646,4 +646,13 @@ describe('TextJoin (fixed-width free text)', () => {
   it('keeps digits apart at the cut', () => {
     expect(join(10, 'WEIGHT 120', '50 KG')).toBe('WEIGHT 120 50 KG');
   });
+
+  it('joins lines of 64 KiB of letters as it joins short ones', () => {
+    // The letters at the cut were found by /([A-Za-z]+)$/, which tried every start in a run of
+    // letters ending in a digit: seconds a line, minutes for a message of such lines.
+    const letters = 'A'.repeat(64_000);
+    const parts = Array.from({ length: 12 }, (_, i) => `${letters}${i % 10}`);
+    expect(join(65, ...parts)).toBe(parts.join(' '));
+    expect(join(65, `${letters}NO`, 'T RESTRICTED')).toBe(`${letters}NOT RESTRICTED`);
+  });
 });

@@ -162,6 +162,14 @@ describe('validation of a record', () => {
     expect(codes(validateRecord(record(draft({ hsCodes: ['7712'] })), {}))).toEqual(['INVALID_HS_CODE']);
     const dotted = validateRecord(record(draft({ hsCodes: ['9303.20', '930320'] })), {});
     expect(dotted.ok && dotted.consignment.hsCodes).toEqual(['930320']);
+    // Thousands of codes, each twice: one of each kept, in order (includes() over the list made
+    // 80,000 codes take 11 s; a record is read whole before its size is judged).
+    const many = Array.from({ length: 80_000 }, (_, i) => String(100000 + (i % 40_000) * 2));
+    const kept = validateRecord(record(draft({ hsCodes: many })), {});
+    expect(codes(kept)).toEqual(['RECORD_TOO_LARGE']);
+    const fewer = many.filter((_, i) => i % 40_000 < 12_000);
+    const twice = validateRecord(record(draft({ hsCodes: fewer })), {});
+    expect(twice.ok && twice.consignment.hsCodes).toEqual(fewer.slice(0, 12_000));
   });
 
   it('accepts exactly the HS codes of 4 to 10 digits (dots and spaces dropped) of chapters 01–97 but 77', () => {

@@ -311,14 +311,27 @@ export class TextJoin {
   }
 
   private cutMidWord(next: string): boolean {
-    const tail = /([A-Za-z]+)$/.exec(this.last)?.[1] ?? '';
-    const head = /^([A-Za-z]+)/.exec(next)?.[1] ?? '';
-    return tail !== '' && head !== '' && (tail.length <= 2 || head.length <= 2);
+    // Letters counted from each side up to 3, by hand: /([A-Za-z]+)$/ tried every start in a
+    // long run of letters ending in another character (seconds for one 64 KiB line).
+    const tail = lettersAt(this.last, this.last.length - 1, -1);
+    const head = lettersAt(next, 0, 1);
+    return tail > 0 && head > 0 && (tail <= 2 || head <= 2);
   }
 
   toString(): string {
     return this.text.replace(/\s+/g, ' ').trim();
   }
+}
+
+/** How many ASCII letters run from `from` in direction `step` (1 or −1), counted up to 3. */
+function lettersAt(text: string, from: number, step: 1 | -1): number {
+  let n = 0;
+  for (let i = from; n < 3 && i >= 0 && i < text.length; i += step) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) break;
+    n++;
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
