@@ -71,7 +71,9 @@ describe('ONE Record under mutation', () => {
   it('reports the same line as JSON.parse position for a syntax error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...docs), fc.nat(), async (doc, at) => {
-        const cut = doc.slice(0, at % doc.length);
+        // Cut before the closing brace: a cut after it (only the trailing newline gone) leaves a
+        // whole document, with no error to report (1 in ~2,000 runs drew that, and failed).
+        const cut = doc.slice(0, at % doc.trimEnd().length);
         const { summary } = await processAll(bufferChunks(cut));
         if (summary.format !== 'one-record') return;
         const error = summary.errors.find((e) => e.code === 'PARSE_ERROR');
