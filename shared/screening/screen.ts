@@ -255,9 +255,15 @@ function describedHits(
   neutral: ReadonlySet<string>,
   counted: ReadonlySet<string>,
 ): Set<TermHit<TermData>> {
+  const described = new Set<TermHit<TermData>>();
+  // A term inside a context word of its rule ("ammo" in "ammo can") is that word's: described by
+  // it, and not a term of its own that others are listed with ("Ammunition, ammo can").
+  const within = insideContext(near, goods);
   const terms: { hit: TermHit<TermData>; start: number; end: number; rule: number }[] = [];
   for (const h of hits)
-    if (h.data.kind === 'term') terms.push({ hit: h, start: h.start, end: h.end, rule: h.data.rule });
+    if (h.data.kind !== 'term') continue;
+    else if (within(h.data.rule, h.start, h.end)) described.add(h);
+    else terms.push({ hit: h, start: h.start, end: h.end, rule: h.data.rule });
   const clauses = new Clauses(text, neutral, counted);
   const spans = clauses.ofTerms(terms);
   /** The clauses holding a context word of each rule, ascending. */
@@ -311,7 +317,6 @@ function describedHits(
     for (const c of goodsClauses.get(rule) ?? []) only.delete(c);
     if (only.size > 0) qualified.set(rule, clauses.reaching(only, unblocked.get(rule)));
   }
-  const described = new Set<TermHit<TermData>>();
   terms.forEach((t, i) => {
     const { from, to } = spans[i]!;
     const own = clauses.of(t.start);
@@ -345,6 +350,29 @@ function describedHits(
       described.add(t.hit);
   });
   return described;
+}
+
+/**
+ * Whether text[start, end) lies within a context word (either kind) of `rule`: per rule, the
+ * words' starts ascending and the furthest end so far, then a binary search per question.
+ */
+function insideContext(
+  near: Map<number, Span[]> | undefined,
+  goods: Map<number, Span[]> | undefined,
+): (rule: number, start: number, end: number) => boolean {
+  const byRule = new Map<number, { starts: number[]; reach: number[] }>();
+  for (const rule of new Set([...(near?.keys() ?? []), ...(goods?.keys() ?? [])])) {
+    const words = [...(near?.get(rule) ?? []), ...(goods?.get(rule) ?? [])].sort((a, b) => a.start - b.start);
+    const reach: number[] = [];
+    for (const w of words) reach.push(Math.max(w.end, reach[reach.length - 1] ?? -1));
+    byRule.set(rule, { starts: words.map((w) => w.start), reach });
+  }
+  return (rule, start, end) => {
+    const at = byRule.get(rule);
+    if (!at) return false;
+    const k = countUpTo(at.starts, start);
+    return k > 0 && at.reach[k - 1]! >= end;
+  };
 }
 
 /**

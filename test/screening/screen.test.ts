@@ -889,6 +889,81 @@ describe('properties', () => {
     );
   });
 
+  it('what one item of a description says never clears or keeps the hits of another (property)', () => {
+    // Terms, context words of every kind, words that name nothing, other goods and separators:
+    // items made of these, joined as a parcel's items are, screen as they do alone.
+    const words = [
+      ...['pistol', 'pistola', 'rifle', 'Glock 19', 'AR-15', 'cartuchos', 'cartridges', 'municiones'],
+      ...['ammo', 'gasolina', 'diesel', 'receiver', 'silenciador', 'cannabis'],
+      ...['water', 'agua', 'toy', 'juguete', 'ink', 'HP', 'generador', 'hidrolavadora', 'taladro'],
+      ...['pintura', 'jeans', 'bluetooth', 'escape', 'sin THC', 'filtro', 'plata', 'collar'],
+      ...['t-shirt', 'playera', 'mug', 'cleaning kit', 'print', '9mm', 'calibre .380', 'drums'],
+      ...['negro', '2', 'pack', 'para', 'kids', '600ml', 'bottle', 'botella', 'case', 'cable'],
+    ];
+    const marks = [
+      ' ',
+      ' ',
+      ', ',
+      ' y ',
+      ' and ',
+      ' with ',
+      ' con ',
+      ' sin ',
+      ' + ',
+      ' - ',
+      '，',
+      ' (',
+      ') ',
+    ];
+    const item = fc
+      .array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(...marks)), { minLength: 1, maxLength: 8 })
+      .map((parts) =>
+        parts
+          .map(([w, m]) => w + m)
+          .join('')
+          .trim(),
+      );
+    const termRules = new Set(defaultRuleSet().termRules.map((r) => r.id));
+    const hits = (d: string) =>
+      new Set(
+        noHs(d)
+          .flags.filter((f) => termRules.has(f.rule))
+          .map((f) => f.rule),
+      );
+    fc.assert(
+      fc.property(item, item, fc.constantFrom('; ', '\n', '；'), (a, b, join) => {
+        const alone = [...hits(a)].sort();
+        const both = hits(`${a}${join}${b}`);
+        const bothReversed = hits(`${b}${join}${a}`);
+        for (const rule of alone) {
+          expect(both.has(rule), `${a} | ${b}: ${rule}`).toBe(true);
+          expect(bothReversed.has(rule), `${b} | ${a}: ${rule}`).toBe(true);
+        }
+        // And nothing appears that neither item flags alone.
+        const either = new Set([...alone, ...hits(b)]);
+        for (const rule of both) expect(either.has(rule), `${a} | ${b}: ${rule}`).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('no context word of any rule clears its term from a clause that names other goods', () => {
+    // Every rule's first term, then each of its context words with other goods in a clause of
+    // their own (context words that open a clause themselves, "thc free", aside).
+    for (const rule of defaultRuleSet().termRules)
+      for (const word of [...rule.unlessNear, ...rule.unlessGoods]) {
+        if (/\b(?:free|with|sin|con|and|y)\b/.test(word)) continue;
+        for (const text of [`${rule.terms[0]}, ${word} bottle`, `${rule.terms[0]} y ${word} funda`])
+          expect(
+            noHs(text, { weightKg: 500 }).flags.map((f) => f.rule),
+            text,
+          ).toContain(rule.id);
+      }
+    // A term inside a context word of its rule is that word's, not listed with the term before.
+    expect(noHs('Ammunition, ammo can').flags.map((f) => f.rule)).toEqual(['ammunition']);
+    expect(noHs('Ammo can, military surplus').flags).toEqual([]);
+  });
+
   it('a planted term anywhere in random text is flagged in its category (property)', () => {
     const planted = [
       ['solvent trap', 'firearms'],
