@@ -173,6 +173,11 @@ export class Clauses {
     return this.starts.length + 1;
   }
 
+  /** The item of the description that position `at` lies in (0 for the first). */
+  itemAt(at: number): number {
+    return this.items[this.of(at)]!;
+  }
+
   /** True when clauses `a` and `b` lie in one item of the description. */
   sameItem(a: number, b: number): boolean {
     return this.items[a] === this.items[b];

@@ -196,31 +196,16 @@ function push(map: Map<number, Span[]>, rule: number, span: Span): void {
 }
 
 /**
- * Where the description's items end (";", "；" or a line break), ascending. An `evenNear` word
- * counts in its item, and context words in clauses of the hit's item (describedHits): anywhere
- * in the text, an innocent item ("Taza de cerámica") cleared a dangerous one beside it ("Pistola
- * Glock 19 9mm"). A window of a few words instead was tried and dropped: it let through ink
- * cartridges and paint guns whose context stands further away ("Cartuchos originales color negro
- * y tricolor HP").
+ * The items of the description (Clauses: split at ";", "；" or a line break) holding each rule's
+ * spans (evenNear words). An `evenNear` word counts in its item, and context words in clauses of
+ * the hit's item (describedHits): anywhere in the text, an innocent item ("Taza de cerámica")
+ * cleared a dangerous one beside it ("Pistola Glock 19 9mm"). A window of a few words instead was
+ * tried and dropped: it let through ink cartridges and paint guns whose context stands further
+ * away ("Cartuchos originales color negro y tricolor HP").
  */
-function itemBreaks(text: string): number[] {
-  const breaks: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x3b || c === 0x0a || c === 0x0d || c === 0xff1b) breaks.push(i);
-  }
-  return breaks;
-}
-
-/** The item of the description that position `at` lies in (breaks: itemBreaks()): the breaks before it. */
-function itemOf(breaks: readonly number[], at: number): number {
-  return countUpTo(breaks, at - 1);
-}
-
-/** The items of the description holding each rule's spans (evenNear words). */
-function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map<number, Set<number>> {
+function itemsByRule(spans: Map<number, Span[]>, clauses: Clauses): Map<number, Set<number>> {
   const items = new Map<number, Set<number>>();
-  for (const [rule, list] of spans) items.set(rule, new Set(list.map((e) => itemOf(breaks, e.start))));
+  for (const [rule, list] of spans) items.set(rule, new Set(list.map((e) => clauses.itemAt(e.start))));
   return items;
 }
 
@@ -249,11 +234,11 @@ function itemsByRule(spans: Map<number, Span[]>, breaks: readonly number[]): Map
  */
 function describedHits(
   text: string,
+  clauses: Clauses,
   hits: readonly TermHit<TermData>[],
   near: Map<number, Span[]> | undefined,
   goods: Map<number, Span[]> | undefined,
   neutral: ReadonlySet<string>,
-  counted: ReadonlySet<string>,
 ): Set<TermHit<TermData>> {
   const described = new Set<TermHit<TermData>>();
   // A term inside a context word of its rule ("ammo" in "ammo can") is that word's: described by
@@ -264,7 +249,6 @@ function describedHits(
     if (h.data.kind !== 'term') continue;
     else if (within(h.data.rule, h.start, h.end)) described.add(h);
     else terms.push({ hit: h, start: h.start, end: h.end, rule: h.data.rule });
-  const clauses = new Clauses(text, neutral, counted);
   const spans = clauses.ofTerms(terms);
   /** The clauses holding a context word of each rule, ascending. */
   const clausesOf = (words: Map<number, Span[]> | undefined) => {
@@ -481,15 +465,15 @@ export function createScreener(options: ScreenerOptions = {}): Screener {
     // A context word clears the rule's hits it describes (describedHits), unless a word of the
     // rule's `evenNear` stands in their item ("Cartuchos calibre .380, HP": "HP" would clear
     // ink cartridges).
-    const breaks = contexts || goods ? itemBreaks(d) : undefined;
-    const evenItems = breaks && evens && itemsByRule(evens, breaks);
-    const describes = breaks && describedHits(d, hits, contexts, goods, neutralWords, countedWords);
+    const clauses = contexts || goods ? new Clauses(d, neutralWords, countedWords) : undefined;
+    const evenItems = clauses && evens && itemsByRule(evens, clauses);
+    const describes = clauses && describedHits(d, clauses, hits, contexts, goods, neutralWords);
     const terms: TermSpan[] = [];
     const digitDisguises = new Set<DigitDisguise>();
     let wordStarts: number[] | undefined;
     for (const h of hits) {
       if (h.data.kind !== 'term') continue;
-      if (describes?.has(h) && !evenItems?.get(h.data.rule)?.has(itemOf(breaks!, h.start))) continue;
+      if (describes?.has(h) && !evenItems?.get(h.data.rule)?.has(clauses!.itemAt(h.start))) continue;
       terms.push({ rule: h.data.rule, start: h.start, end: h.end });
       // A word that spells this term with digits is a disguise; one whose term a context word cleared is not.
       if (added?.has(h)) {
