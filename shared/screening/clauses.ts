@@ -39,6 +39,8 @@ export class Clauses {
   private readonly wordStart: number[] = [];
   private readonly wordEnd: number[] = [];
   private readonly wordClause: number[] = [];
+  /** Content words per clause (contentIn), counted on first ask. */
+  private contentCounts: Int32Array | undefined;
 
   /**
    * `neutral`: folded words that name nothing alone (colours, sizes, "para", "kids"; the rule
@@ -204,8 +206,6 @@ export class Clauses {
    */
   reaching(targets: ReadonlySet<number>, unblocked: ReadonlySet<number> = NO_CLAUSES): Uint8Array {
     const n = this.count;
-    const content = new Int32Array(n);
-    for (const c of this.wordClause) content[c]!++;
     const out = new Uint8Array(n);
     // What a walk finds on stepping into clause `c` from `from` (then going on as from `c`).
     const step = (c: number, from: number, onward: number) =>
@@ -213,7 +213,7 @@ export class Clauses {
         ? 0
         : targets.has(c)
           ? 1
-          : content[c]! > 0
+          : this.contentIn(c) > 0
             ? 0
             : onward;
     for (let c = n - 2; c >= 0; c--) out[c]! |= step(c + 1, c, out[c + 1]! & 1);
@@ -223,7 +223,11 @@ export class Clauses {
 
   /** How many content words the clause holds. */
   contentIn(clause: number): number {
-    return countUpTo(this.wordClause, clause) - countUpTo(this.wordClause, clause - 1);
+    if (!this.contentCounts) {
+      this.contentCounts = new Int32Array(this.count);
+      for (const c of this.wordClause) this.contentCounts[c]!++;
+    }
+    return this.contentCounts[clause] ?? 0;
   }
 
   /** How many content words start within text[start, end). */

@@ -189,6 +189,12 @@ interface DescriptionReading {
 
 const NO_TERMS: readonly TermSpan[] = Object.freeze([]);
 
+function addTo(map: Map<number, Set<number>>, rule: number, value: number): void {
+  const set = map.get(rule);
+  if (set) set.add(value);
+  else map.set(rule, new Set([value]));
+}
+
 function push(map: Map<number, Span[]>, rule: number, span: Span): void {
   const list = map.get(rule);
   if (list) list.push(span);
@@ -268,22 +274,14 @@ function describedHits(
   const goodsOnly = new Map<number, Set<number>>();
   for (const [rule, list] of goods ?? [])
     for (const w of list)
-      if (!both.has(`${rule}:${w.start}:${w.end}`)) {
-        const set = goodsOnly.get(rule) ?? new Set<number>();
-        set.add(clauses.of(w.start));
-        goodsOnly.set(rule, set);
-      }
+      if (!both.has(`${rule}:${w.start}:${w.end}`)) addTo(goodsOnly, rule, clauses.of(w.start));
   // A context word that is itself what is left out ("sin THC", "without THC") opens its clause:
   // that clause is not left out for its rule.
   const unblocked = new Map<number, Set<number>>();
   for (const [rule, list] of near ?? [])
     for (const w of list) {
       const c = clauses.of(w.start);
-      if (clauses.isNegated(c) && clauses.startOf(c) === w.start) {
-        const set = unblocked.get(rule) ?? new Set<number>();
-        set.add(c);
-        unblocked.set(rule, set);
-      }
+      if (clauses.isNegated(c) && clauses.startOf(c) === w.start) addTo(unblocked, rule, c);
     }
   const leftOut = (rule: number, c: number) => clauses.isNegated(c) && !unblocked.get(rule)?.has(c);
   /**
