@@ -32,7 +32,7 @@ export function namesWithin(name: string): string[] {
   const names: string[] = [];
   // The names outside brackets first (an array spread, not unshift(...): no argument limit).
   for (const part of [...outside.split(BETWEEN), ...found]) {
-    const n = part.replace(/\s+/g, ' ').trim();
+    const n = part.trim(); // white space is single already (above)
     if (/\p{L}/u.test(n) && n !== whole && !names.includes(n)) names.push(n);
     if (names.length === MAX_NAMES) break;
   }
