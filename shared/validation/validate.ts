@@ -8,6 +8,7 @@ import { isKnownAirport } from '../reference/airports.js';
 import { toAlpha2 } from '../reference/countries.js';
 import { isVagueDescription } from '../reference/vague-terms.js';
 import { memo } from './memo.js';
+import { DistinctStrings } from '../model/distinct.js';
 
 export const KG_PER_LB = 0.45359237;
 
@@ -16,8 +17,6 @@ export type Validated =
   | { ok: false; errors: Issue[]; warnings: Issue[] };
 
 // Manifests repeat the same few values (countries, descriptions) across millions of rows.
-/** HS codes of a record looked through as a list, before a set: most records hold one or two. */
-const FEW_CODES = 16;
 const alpha2 = memo(toAlpha2);
 const vague = memo(isVagueDescription);
 
@@ -331,10 +330,8 @@ class RecordCheck {
 
   /** HS codes: 4 to 10 digits (dots and spaces dropped), a real chapter (01–97, not 77). */
   hsCodes(raw: string[] | null | undefined): string[] {
-    const out: string[] = [];
-    if (!raw || raw.length === 0) return out;
-    // A Set once the list is long: includes() over thousands of codes made one record quadratic.
-    let seen: Set<string> | undefined;
+    if (!raw || raw.length === 0) return [];
+    const out = new DistinctStrings();
     for (const item of raw) {
       const code = plainHsCode(item) ? item : hsCode(String(item));
       if (code === null)
@@ -343,13 +340,9 @@ class RecordCheck {
           'hsCodes',
           `HS code "${item}" is not a valid tariff number (4 to 10 digits, chapter 01–97)`,
         );
-      else if (!(seen ? seen.has(code) : out.includes(code))) {
-        out.push(code);
-        if (seen) seen.add(code);
-        else if (out.length > FEW_CODES) seen = new Set(out);
-      }
+      else out.add(code);
     }
-    return out;
+    return out.items;
   }
 
   money(value: ConsignmentDraft['declaredValue']): Consignment['declaredValue'] {

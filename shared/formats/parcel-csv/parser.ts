@@ -5,6 +5,7 @@ import { parseDecimal } from '../decimal.js';
 import type { DraftRecord, ReadItem } from '../types.js';
 import { COLUMN_SYNONYMS, mapHeader, type Column } from './columns.js';
 import { splitRecord, sniffDelimiter, type RecordSplitter } from './split.js';
+import { DistinctStrings } from '../../model/distinct.js';
 
 /**
  * Field position of each mapped column, -1 when absent, resolved once per file: rows stay plain
@@ -361,20 +362,14 @@ function itemParts(text: string): string[] {
   return text.includes('; ') ? text.split('; ') : [text];
 }
 
-/** Items a parcel usually has at most: up to here a list is searched, past it a set. */
-const FEW = 16;
-
 function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): DraftRecord {
   const first = rows[0]!.fields;
   const line = rows[0]!.line;
   const issues: Issue[] = [];
   let description = '';
   /** description.split('; '), made once a second item description comes. */
-  let parts: string[] | undefined;
-  const hsCodes: string[] = [];
-  // The same, as sets once a parcel has many items (a sender may send thousands of rows).
-  let partSet: Set<string> | undefined;
-  let hsSet: Set<string> | undefined;
+  let parts: DistinctStrings | undefined;
+  const hsCodes = new DistinctStrings();
   let value: number | null = null;
   let itemWeight = 0;
   const skus: string[] = [];
@@ -383,25 +378,15 @@ function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): Dra
     if (d) {
       if (description === '') description = d;
       else {
-        parts ??= itemParts(description);
-        if (parts.length > FEW && !partSet) partSet = new Set(parts);
-        if (!(partSet ? partSet.has(d) : parts.includes(d))) {
+        parts ??= new DistinctStrings(itemParts(description));
+        if (!parts.has(d)) {
           description = `${description}; ${d}`;
-          for (const part of itemParts(d)) {
-            parts.push(part);
-            partSet?.add(part);
-          }
+          for (const part of itemParts(d)) parts.push(part);
         }
       }
     }
     const hs = field(f, ix.hsCode);
-    if (hs) {
-      if (hsCodes.length > FEW && !hsSet) hsSet = new Set(hsCodes);
-      if (!(hsSet ? hsSet.has(hs) : hsCodes.includes(hs))) {
-        hsCodes.push(hs);
-        hsSet?.add(hs);
-      }
-    }
+    if (hs) hsCodes.add(hs);
     const sku = field(f, ix.sku);
     if (sku) skus.push(sku);
     const qty = num(field(f, ix.quantity)) ?? 1;
@@ -441,7 +426,7 @@ function toRecord(rows: Row[], ix: Layout, extras: Extras, folded: boolean): Dra
     rawWeight: field(first, ix.weight) ?? (itemWeight > 0 ? String(itemWeight) : null),
     weightUnit: unitText && /^l/i.test(unitText) ? 'L' : 'K',
     description,
-    hsCodes,
+    hsCodes: hsCodes.items,
     shipper: party(first, ix.shipperName, ix.shipperStreet, ix.shipperCity, ix.shipperZip, ix.shipperCountry),
     consignee: party(
       first,
