@@ -1182,6 +1182,12 @@ export function generateEvalSet(
   const listedNames = new Set(listed.flatMap((p) => [p.name, ...p.altNames]).map(tokenSet));
   const isListed = (c: Consignment) =>
     listedNames.has(tokenSet(c.consignee!.name)) || listedNames.has(tokenSet(c.shipper!.name));
+  /** A consignment of `make` whose parties are not listed (drawn again until so). */
+  const unlisted = (make: (r: Rng) => Consignment) => {
+    let c = make(r);
+    while (isListed(c)) c = make(r);
+    return c;
+  };
   const out: Labelled[] = [];
   const add = (scenario: string, expected: FlagCategory[], c: Consignment) => {
     const parsed = ConsignmentSchema.parse(c); // generated data must be canonical
@@ -1253,10 +1259,7 @@ export function generateEvalSet(
   }
   // Digits and symbols for letters (shared/screening/lookalike-digits.ts), drawn after the rest.
   for (const [scenario, expected, description, hs] of DIGIT_DISGUISED) {
-    const make = withGoods(description, hs, [0.5, 3], [10, 60]);
-    let c = make(r);
-    while (isListed(c)) c = make(r);
-    add(scenario, expected, c);
+    add(scenario, expected, unlisted(withGoods(description, hs, [0.5, 3], [10, 60])));
   }
   // A listed person named by the given names and the first surname alone ("Rigoberto
   // Quintero"), where the list does not give that form as an alt name; drawn last too.
@@ -1297,17 +1300,14 @@ export function generateEvalSet(
     });
   }
   for (let k = 0; k < repeats; k++)
-    for (const g of CLEAN_IN_CLAUSES) {
-      let c = cleanParcel(r, {}, g);
-      while (isListed(c)) c = cleanParcel(r, {}, g);
-      add('clean/parcel', [], c);
-    }
+    for (const g of CLEAN_IN_CLAUSES)
+      add(
+        'clean/parcel',
+        [],
+        unlisted((r) => cleanParcel(r, {}, g)),
+      );
   for (let k = 0; k < repeats; k++)
-    for (const p of PLANTS_BESIDE_OTHER_GOODS) {
-      let c = p.make(r);
-      while (isListed(c)) c = p.make(r);
-      add(p.scenario, p.expected, c);
-    }
+    for (const p of PLANTS_BESIDE_OTHER_GOODS) add(p.scenario, p.expected, unlisted(p.make));
   return { consignments: out, watchlist: listed };
 }
 
